@@ -65,6 +65,11 @@ def save(name, tensors, **metadata):
     print(f'wrote {name}: {len(tensors)} tensors')
 
 
+def snap(tensors):
+    """Copies now: buffers and grads are updated in place later."""
+    return {k: v.detach().clone() for k, v in tensors.items()}
+
+
 def state(prefix, module):
     return {f'{prefix}{k}': v for k, v in module.state_dict().items()}
 
@@ -79,7 +84,7 @@ def batchnorm_case(kind, shape, momentum, seed):
     with torch.no_grad():
         bn.weight.copy_(1 + 0.5 * torch.randn(C, generator=g))
         bn.bias.copy_(0.3 * torch.randn(C, generator=g))
-    out = {'weight': bn.weight, 'bias': bn.bias}
+    out = snap({'weight': bn.weight, 'bias': bn.bias})
     bn.train()
     for step in (1, 2):
         # non-zero mean, non-unit scale, differing per channel
@@ -90,19 +95,19 @@ def batchnorm_case(kind, shape, momentum, seed):
         bn.weight.grad = None; bn.bias.grad = None
         y = bn(x)
         y.backward(dy)
-        out.update({f'step{step}.x': x, f'step{step}.grad_out': dy, f'step{step}.y': y,
+        out.update(snap({f'step{step}.x': x, f'step{step}.grad_out': dy, f'step{step}.y': y,
                     f'step{step}.grad_input': x.grad, f'step{step}.grad_weight': bn.weight.grad,
                     f'step{step}.grad_bias': bn.bias.grad,
                     f'step{step}.running_mean': bn.running_mean, f'step{step}.running_var': bn.running_var,
-                    f'step{step}.num_batches_tracked': bn.num_batches_tracked})
+                    f'step{step}.num_batches_tracked': bn.num_batches_tracked}))
     bn.eval()
     x = (torch.randn(shape, generator=g) * 2 + 1).requires_grad_()
     dy = torch.randn(shape, generator=g)
     bn.weight.grad = None; bn.bias.grad = None
     y = bn(x)
     y.backward(dy)
-    out.update({'eval.x': x, 'eval.y': y, 'eval.grad_out': dy, 'eval.grad_input': x.grad,
-                'eval.grad_weight': bn.weight.grad, 'eval.grad_bias': bn.bias.grad})
+    out.update(snap({'eval.x': x, 'eval.y': y, 'eval.grad_out': dy, 'eval.grad_input': x.grad,
+                     'eval.grad_weight': bn.weight.grad, 'eval.grad_bias': bn.bias.grad}))
 
     # momentum=None: cumulative moving average over three training batches
     cma = kind(C, momentum=None)
@@ -110,9 +115,39 @@ def batchnorm_case(kind, shape, momentum, seed):
     for step in (1, 2, 3):
         x = torch.randn(shape, generator=g) * (step + 0.5) + step
         cma(x)
-        out.update({f'cma{step}.x': x, f'cma{step}.running_mean': cma.running_mean,
-                    f'cma{step}.running_var': cma.running_var,
-                    f'cma{step}.num_batches_tracked': cma.num_batches_tracked})
+        out.update(snap({f'cma{step}.x': x, f'cma{step}.running_mean': cma.running_mean,
+                         f'cma{step}.running_var': cma.running_var,
+                         f'cma{step}.num_batches_tracked': cma.num_batches_tracked}))
+    return out
+
+
+# MARK: - LayerNorm, GroupNorm, InstanceNorm2d
+
+def norms_case(seed=5):
+    """Forward and backward of each layer with non-trivial affine parameters."""
+    g = torch.Generator().manual_seed(seed)
+    out = {}
+
+    def run(prefix, layer, shape):
+        for name, p in layer.named_parameters():
+            with torch.no_grad():
+                p.copy_(torch.randn(p.shape, generator=g) * 0.5 + (1 if name == 'weight' else 0))
+            p.grad = None
+            out[f'{prefix}.{name}'] = p.detach().clone()
+        x = (torch.randn(shape, generator=g) * 2 + 0.7).requires_grad_()
+        dy = torch.randn(shape, generator=g)
+        y = layer(x)
+        y.backward(dy)
+        out.update(snap({f'{prefix}.x': x, f'{prefix}.y': y, f'{prefix}.grad_out': dy, f'{prefix}.grad_input': x.grad}))
+        out.update(snap({f'{prefix}.grad_{name}': p.grad for name, p in layer.named_parameters()}))
+        out.update(snap({f'{prefix}.{name}': b for name, b in layer.named_buffers()}))
+
+    run('layernorm', nn.LayerNorm([4, 5]), [2, 3, 4, 5])
+    run('groupnorm', nn.GroupNorm(2, 6), [2, 6, 3, 3])
+    inorm = nn.InstanceNorm2d(3, affine=True, track_running_stats=True)
+    run('instancenorm', inorm, [2, 3, 4, 4])                 # training: updates running stats
+    inorm.eval()
+    run('instancenorm_eval', inorm, [2, 3, 4, 4])            # evaluation: uses them
     return out
 
 
@@ -147,7 +182,7 @@ def convnet_case():
     net = ConvNet(bn=True, c=1, hw=28)
     x, y = fashion_mnist_batch(16)
     out = {'x': x, 'y': y}
-    out.update(state('init.', net))
+    out.update(snap(state('init.', net)))
     opt = torch.optim.SGD(net.parameters(), lr=0.1, momentum=0.9, weight_decay=5e-4)
     crit = nn.CrossEntropyLoss()
     net.train()
@@ -157,11 +192,11 @@ def convnet_case():
         loss = crit(logits, y)
         loss.backward()
         prefix = 'grad.' if step == 1 else 'grad2.'
-        out.update({f'{prefix}{k}': p.grad for k, p in net.named_parameters()})
-        out['logits' if step == 1 else 'logits2'] = logits
-        out['loss' if step == 1 else 'loss2'] = loss.reshape(())
+        out.update(snap({f'{prefix}{k}': p.grad for k, p in net.named_parameters()}))
+        out['logits' if step == 1 else 'logits2'] = logits.detach().clone()
+        out['loss' if step == 1 else 'loss2'] = loss.detach().reshape(())
         opt.step()
-        out.update(state(f'step{step}.', net))
+        out.update(snap(state(f'step{step}.', net)))
     return out
 
 
@@ -188,6 +223,7 @@ if __name__ == '__main__':
          layer='BatchNorm1d', momentum=0.2)
     save('batchnorm1d_ncl.safetensors', batchnorm_case(nn.BatchNorm1d, [3, 4, 5], 0.1, seed=4),
          layer='BatchNorm1d', momentum=0.1)
+    save('norms.safetensors', norms_case(), layers='LayerNorm([4,5]), GroupNorm(2,6), InstanceNorm2d(3, affine, tracked)')
     save('rnncell.safetensors', rnncell_case(), layer='RNNCell', T=5, N=3, I=4, H=6)
     save('convnet_bn_step.safetensors', convnet_case(), model='ConvNet(bn=True)', lr=0.1, momentum=0.9,
          weight_decay=5e-4, batch='first 16 Fashion-MNIST training images, (x/255-0.2860)/0.3530')
