@@ -4,7 +4,18 @@ Usage: /tmp/tv/bin/python Tests/EngineTests/Fixtures/make_fixtures.py
 Every random draw is seeded, so rerunning rewrites identical files. The tests never run Python;
 they read the committed .safetensors files from the test bundle.
 
-Also importable (`from make_fixtures import ConvNet, deep_net`) for checkpoint-interop checks.
+Also importable (`from make_fixtures import Net, deep_net, fashion_mnist_batch`) for
+checkpoint-interop checks (`ConvNet` is an alias of `Net`).
+
+convnet_bn_step.safetensors (ConvNet with BN, torch.manual_seed(0), SGD lr 0.1, momentum 0.9,
+weight decay 5e-4, CrossEntropyLoss, training mode, the same batch twice):
+  x [16,1,28,28] F32, y [16] I64        first 16 Fashion-MNIST training images, (x/255 - 0.2860)/0.3530
+  init.<state_dict key>                 initial parameters and BN buffers (num_batches_tracked I64)
+  logits, loss                          step-1 forward (loss is a scalar, shape [])
+  grad.<parameter name>                 step-1 gradients (e.g. grad.conv1.weight)
+  step1.<state_dict key>                state after the first optimizer step
+  logits2, loss2, grad2.<parameter>     step-2 forward/backward, from the step-1 state
+  step2.<state_dict key>                state after the second step (momentum buffers matter)
 """
 import gzip
 import os
@@ -20,8 +31,8 @@ FMNIST = '/usr/share/datasets/fashion-mnist/'
 
 # MARK: - Model definitions (importable)
 
-class ConvNet(nn.Module):
-    """The seed's ConvNet / ConvNetWithBN, exactly as in anchors/torch_convnet_bench.py (`Net`)."""
+class Net(nn.Module):
+    """The seed's ConvNet / ConvNetWithBN, exactly as in anchors/torch_convnet_bench.py."""
 
     def __init__(self, bn=True, c=1, hw=28):
         super().__init__()
@@ -36,6 +47,9 @@ class ConvNet(nn.Module):
         x = self.pool(self.relu(self.bn1(self.conv1(x))))
         x = self.pool(self.relu(self.bn2(self.conv2(x))))
         return self.fc(x.flatten(1))
+
+
+ConvNet = Net
 
 
 def deep_net(bn, depth):
@@ -179,7 +193,7 @@ def rnncell_case(T=5, N=3, I=4, H=6, seed=3):
 
 def convnet_case():
     torch.manual_seed(0)
-    net = ConvNet(bn=True, c=1, hw=28)
+    net = Net(bn=True, c=1, hw=28)
     x, y = fashion_mnist_batch(16)
     out = {'x': x, 'y': y}
     out.update(snap(state('init.', net)))
