@@ -13,6 +13,18 @@ public struct Normalization: Codable, Sendable, Equatable {
         self.std = std
     }
 
+    /// Decodes and checks a normalisation (e.g. from a checkpoint): one positive std per mean.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let mean = try container.decode([Float].self, forKey: .mean)
+        let std = try container.decode([Float].self, forKey: .std)
+        guard mean.count == std.count, !mean.isEmpty, std.allSatisfy({ $0 > 0 && $0.isFinite }), mean.allSatisfy(\.isFinite) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
+                debugDescription: "normalization needs one finite mean and one positive std per channel, got mean \(mean), std \(std)"))
+        }
+        self.init(mean: mean, std: std)
+    }
+
     /// The values commonly used for Fashion-MNIST; `fit` on its training set gives 0.28604 and 0.35302.
     public static let fashionMNIST = Normalization(mean: [0.2860], std: [0.3530])
 

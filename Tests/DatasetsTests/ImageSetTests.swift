@@ -26,5 +26,11 @@ import Testing
         #expect(norm.std == [0.5, 1])
         let decoded = try JSONDecoder().decode(Normalization.self, from: JSONEncoder().encode(norm))
         #expect(decoded == norm)
+        #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode(Normalization.self, from: Data(#"{"mean": [0.5], "std": [0]}"#.utf8))
+        }
+        #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode(Normalization.self, from: Data(#"{"mean": [0.5, 0.1], "std": [1]}"#.utf8))
+        }
     }
 }
