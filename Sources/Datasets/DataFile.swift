@@ -1,0 +1,34 @@
+import Foundation
+
+/// Reads a data file into memory, gunzipping it when it starts with the gzip magic number.
+enum DataFile {
+    /// The file's bytes, decompressed if gzip; `help` goes into the error when the file is missing.
+    static func read(_ path: String, help: String) throws(DatasetError) -> [UInt8] {
+        guard FileManager.default.fileExists(atPath: path) else { throw .notFound(path: path, help: help) }
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
+        } catch {
+            throw .unreadable(file: path, reason: error.localizedDescription)
+        }
+        let name = displayName(path)
+        // Data.withUnsafeBytes only rethrows untyped errors; the closure's result carries the typed one.
+        let result = data.withUnsafeBytes { raw in
+            Result { () throws(DatasetError) -> [UInt8] in
+                Gzip.hasMagic(raw) ? try Gzip.decompress(raw, file: name) : [UInt8](raw)
+            }
+        }
+        return try result.get()
+    }
+
+    /// The name used in error messages about a file's contents (its last path component).
+    static func displayName(_ path: String) -> String {
+        (path as NSString).lastPathComponent
+    }
+
+    /// The first of `candidates` (file names inside `directory`) that exists, e.g. the `.gz` or the raw name.
+    static func find(_ candidates: [String], in directory: String) -> String? {
+        candidates.map { (directory as NSString).appendingPathComponent($0) }
+            .first { FileManager.default.fileExists(atPath: $0) }
+    }
+}
