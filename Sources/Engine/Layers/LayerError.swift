@@ -10,3 +10,8 @@ public enum LayerError: Error, Equatable, CustomStringConvertible {
         }
     }
 }
+
+/// Throws unless an integer hyperparameter is at least 1.
+func requirePositive(_ name: String, _ value: Int) throws(LayerError) {
+    guard value > 0 else { throw .invalidArgument(name: name, value: "\(value)", requirement: "≥ 1") }
+}
