@@ -14,6 +14,12 @@ import Testing
         GradientCheck().check(conv, input: x, rng: &rng)
     }
 
+    @Test func gradientsWithPaddingWiderThanTheImage() throws {
+        var rng = SeededGenerator(seed: 4)
+        let conv = try Conv2d(inChannels: 2, outChannels: 2, kernelSize: 5, padding: 3, rng: &rng)
+        GradientCheck().check(conv, input: randomTensor([2, 2, 1, 3], &rng), rng: &rng)
+    }
+
     // MARK: - Against PyTorch
 
     @Test func forwardAndBackwardMatchPyTorch() throws {

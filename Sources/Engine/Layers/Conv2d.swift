@@ -154,7 +154,7 @@ public final class Conv2d: Layer {
     @inline(__always)
     private func validRange(_ kj: Int, _ w: Int, _ wo: Int) -> (Int, Int) {
         // ow·s ≥ padding − kj  and  ow·s ≤ w − 1 + padding − kj
-        let lo = max(0, (padding - kj + stride - 1) / stride)
+        let lo = min(wo, max(0, (padding - kj + stride - 1) / stride))   // wide padding: lo may pass wo
         let hiNum = w - 1 + padding - kj
         let hi = hiNum < 0 ? 0 : min(wo, hiNum / stride + 1)
         return (lo, max(lo, hi))

@@ -87,6 +87,8 @@ fixtures = {
         conv_case(2, 2, 3, 5, 3, stride=2, padding=1, bias=True),
         conv_case(1, 3, 2, 6, 3, stride=1, padding=1, bias=False),
         conv_case(2, 1, 2, 7, 2, stride=2, padding=0, bias=True),
+        conv_case(2, 2, 3, 1, 5, stride=1, padding=2, bias=True),   # padding wider than the image
+        conv_case(1, 2, 2, 3, 5, stride=2, padding=3, bias=False),
     ],
     "linear": linear_case(),
     "maxpool": [maxpool_case(2, 2), maxpool_case(3, 2), maxpool_case(3, 1)],
