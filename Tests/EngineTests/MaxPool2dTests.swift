@@ -36,6 +36,15 @@ import Testing
         #expect(pool.backward(Tensor(shape: [1, 1, 1, 1], data: [5])).data == [5, 0, 0, 0])
     }
 
+    @Test func nanWinsAndTheLastNaNTakesTheGradientAsInPyTorch() throws {
+        // torch: max_pool2d of [[1, nan], [nan, 5]] and [[nan, 2], [3, 1]] is nan, nan with
+        // x.grad = [0, 0, 1, 0] and [1, 0, 0, 0]
+        let pool = try MaxPool2d(kernelSize: 2)
+        let y = pool.forward(Tensor(shape: [2, 1, 2, 2], data: [1, .nan, .nan, 5, .nan, 2, 3, 1]))
+        #expect(y.data.allSatisfy { $0.isNaN })
+        #expect(pool.backward(Tensor(repeating: 1, shape: [2, 1, 1, 1])).data == [0, 0, 1, 0, 1, 0, 0, 0])
+    }
+
     @Test func rejectsBadArguments() {
         #expect(throws: LayerError.self) { try MaxPool2d(kernelSize: 0) }
         #expect(throws: LayerError.self) { try MaxPool2d(kernelSize: 2, stride: 0) }

@@ -38,20 +38,30 @@ public final class MaxPool2d: Layer {
                     let out = plane * ho * wo
                     for oh in 0..<ho {
                         for ow in 0..<wo {
-                            var best = (oh * s) * w + ow * s
-                            var bestValue = src[best]
+                            let corner = (oh * s) * w + ow * s
+                            var best = corner, bestValue = src[corner], sawNaN = false
                             for ki in 0..<k {
                                 for kj in 0..<k {
-                                    let at = (oh * s + ki) * w + ow * s + kj
+                                    let at = corner + ki * w + kj
                                     let v = src[at]
-                                    // strictly greater keeps the first maximum; NaN wins (as torch's CPU kernel)
-                                    if v > bestValue || v.isNaN {
-                                        best = at; bestValue = v
-                                    }
+                                    // strictly greater keeps the first maximum; a select on one
+                                    // comparison, not a branch (random data mispredicts)
+                                    best = v > bestValue ? at : best
+                                    bestValue = v > bestValue ? v : bestValue
+                                    sawNaN = sawNaN || v.isNaN
                                 }
                             }
+                            if sawNaN {
+                                // torch's CPU kernel: `val > max || isnan(val)`, so the last NaN wins
+                                for ki in 0..<k {
+                                    for kj in 0..<k where src[corner + ki * w + kj].isNaN {
+                                        best = corner + ki * w + kj
+                                    }
+                                }
+                                bestValue = .nan
+                            }
                             y[out + oh * wo + ow] = bestValue
-                            am[out + oh * wo + ow] = Int32(best)
+                            am[out + oh * wo + ow] = Int32(truncatingIfNeeded: best)
                         }
                     }
                 }

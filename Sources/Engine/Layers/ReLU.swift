@@ -7,23 +7,26 @@ public final class ReLU: Layer {
 
     // x: any shape -> y: same shape
     public func forward(_ x: Tensor) -> Tensor {
-        var y = x
-        y.data.withUnsafeMutableBufferPointer { v in
-            for i in 0..<v.count where v[i] < 0 { v[i] = 0 }   // NaN propagates, as in torch
+        output = Tensor.filled(shape: x.shape) { y in
+            x.data.withUnsafeBufferPointer { x in
+                for i in 0..<x.count { y[i] = x[i] < 0 ? 0 : x[i] }   // NaN propagates, as in torch
+            }
         }
-        output = y
-        return y
+        return output
     }
 
     // The gradient is blocked where the output is ≤ 0 (PyTorch's threshold_backward: zero at x = 0).
     public func backward(_ dy: Tensor) -> Tensor {
         precondition(dy.shape == output.shape, "ReLU.backward: dy \(dy.shape) vs \(output.shape)")
-        var dx = dy
-        dx.data.withUnsafeMutableBufferPointer { g in
-            output.data.withUnsafeBufferPointer { y in
-                for i in 0..<g.count where y[i] <= 0 { g[i] = 0 }
+        return Tensor.filled(shape: dy.shape) { dx in
+            dy.data.withUnsafeBufferPointer { g in
+                output.data.withUnsafeBufferPointer { y in
+                    // a bit mask rather than a float select, so the loop vectorizes
+                    for i in 0..<g.count {
+                        dx[i] = Float(bitPattern: g[i].bitPattern & (y[i] <= 0 ? 0 : UInt32.max))
+                    }
+                }
             }
         }
-        return dx
     }
 }
