@@ -65,6 +65,22 @@ import Testing
         expectClose(conv.weight.grad.data, twice.data, atol: 1e-6, "accumulated dW")
     }
 
+    @Test func skippingTheInputGradientKeepsWeightGradients() throws {
+        var rng = SeededGenerator(seed: 5)
+        let full = try Conv2d(inChannels: 1, outChannels: 3, kernelSize: 3, padding: 1, rng: &rng)
+        let first = try Conv2d(inChannels: 1, outChannels: 3, kernelSize: 3, padding: 1, rng: &rng)
+        first.weight.value = full.weight.value
+        first.bias!.value = full.bias!.value
+        first.computesInputGradient = false
+        let x = randomTensor([2, 1, 5, 5], &rng), dy = randomTensor([2, 3, 5, 5], &rng)
+        _ = full.forward(x)
+        _ = first.forward(x)
+        #expect(full.backward(dy) != Tensor(zeros: [2, 1, 5, 5]))
+        #expect(first.backward(dy) == Tensor(zeros: [2, 1, 5, 5]))
+        #expect(first.weight.grad == full.weight.grad)
+        #expect(first.bias!.grad == full.bias!.grad)
+    }
+
     @Test func rejectsBadArguments() {
         var rng = SeededGenerator(seed: 3)
         #expect(throws: LayerError.self) { try Conv2d(inChannels: 0, outChannels: 4, kernelSize: 3, rng: &rng) }

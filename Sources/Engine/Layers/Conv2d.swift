@@ -20,6 +20,10 @@ public final class Conv2d: Layer {
     public let kernelSize: Int
     public let stride: Int
     public let padding: Int
+    /// Whether `backward` computes dLoss/dInput. Set it to `false` on a network's first layer,
+    /// whose input gradient nobody reads (PyTorch skips it there too); `backward` then returns
+    /// zeros and saves a GEMM and a col2im per image.
+    public var computesInputGradient = true
 
     public var localParameters: [(String, Parameter)] {
         [("weight", weight)] + (bias.map { [("bias", $0)] } ?? [])
@@ -137,6 +141,7 @@ public final class Conv2d: Layer {
                 BLAS.sgemm(transB: true, m: o, n: kk, k: p, a: gi, lda: p, b: col, ldb: p,
                            beta: 1, c: dw, ldc: kk)
                 // dcols[K, P] = Wᵀ · dy[i], scattered back into dx[i]
+                guard computesInputGradient else { continue }
                 BLAS.sgemm(transA: true, m: kk, n: p, k: o, a: wt, lda: kk, b: gi, ldb: p,
                            c: dcol, ldc: p)
                 col2im(dcol, rowStride: p, h, w, ho, wo, dx + i * inChannels * h * w)
