@@ -1,0 +1,17 @@
+/// A layer was configured with arguments PyTorch would also reject.
+public enum LayerError: Error, Equatable, CustomStringConvertible {
+    /// An argument is out of its valid range; `name` is the PyTorch parameter name.
+    case invalidArgument(name: String, value: String, requirement: String)
+
+    public var description: String {
+        switch self {
+        case let .invalidArgument(name, value, requirement):
+            "invalid \(name) = \(value): must be \(requirement)"
+        }
+    }
+}
+
+/// Throws unless an integer hyperparameter is at least 1.
+func requirePositive(_ name: String, _ value: Int) throws(LayerError) {
+    guard value > 0 else { throw .invalidArgument(name: name, value: "\(value)", requirement: "≥ 1") }
+}

@@ -1,0 +1,32 @@
+/// The rectifier `max(0, x)`, elementwise on any shape, as `torch.nn.ReLU`.
+public final class ReLU: Layer {
+    public var isTraining = true
+    private var output = Tensor(zeros: [0])
+
+    public init() {}
+
+    // x: any shape -> y: same shape
+    public func forward(_ x: Tensor) -> Tensor {
+        output = Tensor.filled(shape: x.shape) { y in
+            x.data.withUnsafeBufferPointer { x in
+                for i in 0..<x.count { y[i] = x[i] < 0 ? 0 : x[i] }   // NaN propagates, as in torch
+            }
+        }
+        return output
+    }
+
+    // The gradient is blocked where the output is ≤ 0 (PyTorch's threshold_backward: zero at x = 0).
+    public func backward(_ dy: Tensor) -> Tensor {
+        precondition(dy.shape == output.shape, "ReLU.backward: dy \(dy.shape) vs \(output.shape)")
+        return Tensor.filled(shape: dy.shape) { dx in
+            dy.data.withUnsafeBufferPointer { g in
+                output.data.withUnsafeBufferPointer { y in
+                    // a bit mask rather than a float select, so the loop vectorizes
+                    for i in 0..<g.count {
+                        dx[i] = Float(bitPattern: g[i].bitPattern & (y[i] <= 0 ? 0 : UInt32.max))
+                    }
+                }
+            }
+        }
+    }
+}

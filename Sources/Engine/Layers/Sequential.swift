@@ -1,0 +1,56 @@
+/// Named layers run in order, as `torch.nn.Sequential` (with an `OrderedDict`).
+///
+/// Children's parameters are named `"<child>.<param>"` (`conv1.weight`). A forward hook
+/// registered under a child's name receives that child's output on every forward pass,
+/// which is how activation statistics are collected without touching the layers.
+public final class Sequential: Layer {
+    public var isTraining = true
+    /// The layers with their names, in execution order.
+    public let layers: [(String, any Layer)]
+    /// Forward hooks by child name: called with the child's output right after it runs.
+    public var hooks: [String: (Tensor) -> Void] = [:]
+
+    public var children: [(String, any Module)] { layers.map { ($0.0, $0.1 as any Module) } }
+
+    /// Creates a sequence of named layers; names must be unique and contain no ".".
+    public init(_ layers: [(String, any Layer)]) throws(LayerError) {
+        var seen = Set<String>()
+        for (name, _) in layers {
+            guard !name.isEmpty, !name.contains("."), seen.insert(name).inserted else {
+                throw .invalidArgument(name: "child name", value: "\"\(name)\"",
+                                       requirement: "unique, non-empty and without \".\"")
+            }
+        }
+        self.layers = layers
+    }
+
+    /// Creates a sequence whose children are named "0", "1", … as `nn.Sequential(*layers)`.
+    public convenience init(_ layers: [any Layer]) {
+        try! self.init(layers.enumerated().map { ("\($0.offset)", $0.element) })   // names are unique
+    }
+
+    /// The child at a name, or a dotted path through nested `Sequential`s ("block1.conv1").
+    public func child(named path: String) -> (any Layer)? {
+        let parts = path.split(separator: ".", maxSplits: 1).map(String.init)
+        guard let first = parts.first, let layer = layers.first(where: { $0.0 == first })?.1 else { return nil }
+        if parts.count == 1 { return layer }
+        return (layer as? Sequential)?.child(named: parts[1])
+    }
+
+    // x -> layers in order -> y
+    public func forward(_ x: Tensor) -> Tensor {
+        var h = x
+        for (name, layer) in layers {
+            h = layer.forward(h)
+            hooks[name]?(h)
+        }
+        return h
+    }
+
+    // dy -> layers in reverse -> dx
+    public func backward(_ dy: Tensor) -> Tensor {
+        var g = dy
+        for (_, layer) in layers.reversed() { g = layer.backward(g) }
+        return g
+    }
+}

@@ -1,0 +1,91 @@
+import Testing
+@testable import Engine
+
+@Suite struct SequentialTests {
+    /// conv1 → relu1 → pool1 → flatten → fc on [N, 2, 8, 8] images, 3 classes.
+    static func smallNet(_ rng: inout SeededGenerator) throws -> Sequential {
+        try Sequential([
+            ("conv1", try Conv2d(inChannels: 2, outChannels: 4, kernelSize: 3, padding: 1, rng: &rng)),
+            ("relu1", ReLU()),
+            ("pool1", try MaxPool2d(kernelSize: 2)),
+            ("flatten", Flatten()),
+            ("fc", try Linear(inFeatures: 4 * 4 * 4, outFeatures: 3, rng: &rng)),
+        ])
+    }
+
+    @Test func gradientsMatchFiniteDifferences() throws {
+        // A weight step moves every conv output, so ±h must cross no ReLU or pooling kink
+        // anywhere in the batch: a small net, a small h and a seed whose kinks are ≥ 10·h away.
+        var rng = SeededGenerator(seed: 9)
+        let net = try Sequential([
+            ("conv1", try Conv2d(inChannels: 1, outChannels: 2, kernelSize: 3, padding: 1, rng: &rng)),
+            ("relu1", ReLU()),
+            ("pool1", try MaxPool2d(kernelSize: 2)),
+            ("flatten", Flatten()),
+            ("fc", try Linear(inFeatures: 2 * 3 * 3, outFeatures: 3, rng: &rng)),
+        ])
+        let x = randomTensor([2, 1, 6, 6], &rng)
+        let h: Float = 1e-3
+        #expect(Self.kinkMargin(net.child(named: "conv1")!.forward(x)) > 10 * h)
+        GradientCheck(h: h).check(net, input: x, rng: &rng)
+    }
+
+    /// The smallest distance of a conv output `[N, C, H, W]` from ReLU's kink at 0, or between
+    /// the two largest positive values of a 2×2 pooling window.
+    static func kinkMargin(_ y: Tensor) -> Float {
+        let (h, w) = (y.shape[2], y.shape[3])
+        var margin = y.data.map(abs).min()!
+        for plane in 0..<(y.shape[0] * y.shape[1]) {
+            for oh in 0..<(h / 2) {
+                for ow in 0..<(w / 2) {
+                    let window = [(0, 0), (0, 1), (1, 0), (1, 1)]
+                        .map { max(0, y.data[plane * h * w + (2 * oh + $0.0) * w + 2 * ow + $0.1]) }
+                        .sorted(by: >)
+                    if window[0] > 0 { margin = min(margin, window[0] - window[1]) }
+                }
+            }
+        }
+        return margin
+    }
+
+    @Test func namesFollowPyTorch() throws {
+        var rng = SeededGenerator(seed: 1)
+        let net = try Self.smallNet(&rng)
+        #expect(net.namedParameters().map(\.0) == ["conv1.weight", "conv1.bias", "fc.weight", "fc.bias"])
+        let unnamed = Sequential([try Linear(inFeatures: 2, outFeatures: 2, rng: &rng), ReLU(),
+                                  try Linear(inFeatures: 2, outFeatures: 1, bias: false, rng: &rng)])
+        #expect(unnamed.namedParameters().map(\.0) == ["0.weight", "0.bias", "2.weight"])
+        let nested = try Sequential([("features", net), ("head", ReLU())])
+        #expect(nested.namedParameters().first?.0 == "features.conv1.weight")
+        #expect(nested.child(named: "features.pool1") is MaxPool2d)
+        #expect(net.child(named: "fc") is Linear)
+        #expect(net.child(named: "bn1") == nil)
+    }
+
+    @Test func hooksSeeEachChildOutput() throws {
+        var rng = SeededGenerator(seed: 2)
+        let net = try Self.smallNet(&rng)
+        var seen: [String: [Int]] = [:]
+        var reluOutput: Tensor?
+        for name in ["conv1", "pool1", "fc"] { net.hooks[name] = { seen[name] = $0.shape } }
+        net.hooks["relu1"] = { reluOutput = $0 }
+        let y = net.forward(randomTensor([5, 2, 8, 8], &rng))
+        #expect(seen == ["conv1": [5, 4, 8, 8], "pool1": [5, 4, 4, 4], "fc": [5, 3]])
+        #expect(reluOutput?.data.allSatisfy { $0 >= 0 } == true)
+        #expect(y.shape == [5, 3])
+    }
+
+    @Test func trainAndEvalReachChildren() throws {
+        let dropout = try Dropout(p: 0.5, seed: 1)
+        let net = try Sequential([("inner", try Sequential([("drop", dropout)]))])
+        net.eval()
+        #expect(!dropout.isTraining)
+        net.train()
+        #expect(dropout.isTraining)
+    }
+
+    @Test func rejectsDuplicateOrDottedNames() {
+        #expect(throws: LayerError.self) { try Sequential([("a", ReLU()), ("a", ReLU())]) }
+        #expect(throws: LayerError.self) { try Sequential([("a.b", ReLU())]) }
+    }
+}
