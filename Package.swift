@@ -24,8 +24,9 @@ let package = Package(
                 swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
         .target(name: "Datasets", dependencies: ["Engine", "CZlib"]),
         .target(name: "Charts", dependencies: ["CCairo", "CPNG"]),
+        .target(name: "Studies", dependencies: ["Engine", "Datasets"]),
         .executableTarget(name: "bnlab", dependencies: [
-            "Engine", "Datasets", "Charts",
+            "Engine", "Datasets", "Studies", "Charts",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "Logging", package: "swift-log"),
@@ -35,5 +36,6 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Datasets"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts", "CPNG"]),
+        .testTarget(name: "StudiesTests", dependencies: ["Studies", "Engine", "Datasets"]),
     ]
 )

@@ -1,0 +1,86 @@
+// MARK: - Building a model from its spec
+
+extension ModelSpec {
+    /// Builds the network with freshly initialised weights drawn from `rng`.
+    ///
+    /// Weights are drawn in layer order and normalisation layers draw nothing, so a spec and its
+    /// `withNorm(_:)` twin built from equal generators start with identical convolution and linear
+    /// weights. Child names follow the PyTorch classes (`conv1`, `bn1`, `fc`; `0`, `1`, … for `deep`)
+    /// so state_dict keys match.
+    ///
+    /// The first convolution skips its input gradient (as PyTorch does for inputs that do not
+    /// require grad) unless `inputGradient` is true.
+    public func build(rng: inout SeededGenerator, initialization: Initialization = .pytorchDefault,
+                      inputGradient: Bool = false) throws -> Sequential {
+        try validate()
+        let model = try layers(rng: &rng, initialization: initialization)
+        if let first = model.layers.first?.1 as? Conv2d { first.computesInputGradient = inputGradient }
+        return model
+    }
+
+    private func layers(rng: inout SeededGenerator, initialization: Initialization) throws -> Sequential {
+        let (c, h, w) = (inputShape[0], inputShape[1], inputShape[2])
+        let flat = 32 * (h / 4) * (w / 4)
+        func conv(_ i: Int, _ o: Int) throws -> Conv2d {
+            try Conv2d(inChannels: i, outChannels: o, kernelSize: 3, padding: 1, initialization: initialization, rng: &rng)
+        }
+        switch family {
+        case .convnet, .convnetBN, .convnetBNDropout:
+            let bn = norm == .batch
+            var layers: [(String, any Layer)] = [("conv1", try conv(c, 16))]
+            if bn { layers.append(("bn1", BatchNorm2d(numFeatures: 16))) }
+            layers += [("relu1", ReLU()), ("pool1", try MaxPool2d(kernelSize: 2)), ("conv2", try conv(16, 32))]
+            if bn { layers.append(("bn2", BatchNorm2d(numFeatures: 32))) }
+            layers += [("relu2", ReLU()), ("pool2", try MaxPool2d(kernelSize: 2)), ("flatten", Flatten())]
+            if family == .convnetBNDropout { layers.append(("dropout", try Dropout(p: dropout, seed: rng.next()))) }
+            layers.append(("fc", try Linear(inFeatures: flat, outFeatures: classes, initialization: initialization, rng: &rng)))
+            return try Sequential(layers)
+
+        case .deep:
+            // The same network as torch_lr_sweep.py's nn.Sequential: widths 16, 32, 32, …; a 2×2 pool
+            // after each of the first two blocks; children are numbered as nn.Sequential numbers them.
+            var layers: [any Layer] = []
+            var (channels, side) = (c, (h, w))
+            for i in 0..<depth {
+                let width = i == 0 ? 16 : 32
+                layers.append(try conv(channels, width))
+                if let n = normLayer(width, side) { layers.append(n) }
+                layers.append(ReLU())
+                if i < 2 {
+                    layers.append(try MaxPool2d(kernelSize: 2))
+                    side = (side.0 / 2, side.1 / 2)
+                }
+                channels = width
+            }
+            layers.append(Flatten())
+            layers.append(try Linear(inFeatures: flat, outFeatures: classes, initialization: initialization, rng: &rng))
+            return Sequential(layers)
+        }
+    }
+
+    /// The normalisation layer of a `deep` block; `side` is the block's spatial size.
+    private func normLayer(_ channels: Int, _ side: (Int, Int)) -> (any Layer)? {
+        switch norm {
+        case .none: return nil
+        case .batch: return BatchNorm2d(numFeatures: channels)
+        // nn.LayerNorm([C, H, W]): statistics and affine over the whole feature map.
+        case .layer: return LayerNorm(normalizedShape: [channels, side.0, side.1])
+        // Wu & He's groups of channels; 8 groups of 2 or 4 channels at these widths.
+        case .group: return GroupNorm(numGroups: 8, numChannels: channels)
+        // Affine, unlike PyTorch's default, so every arm has the same learnable scale and shift.
+        case .instance: return InstanceNorm2d(numFeatures: channels, affine: true)
+        }
+    }
+
+    /// The PyTorch expression that builds the same architecture (for docs and `bnlab models`).
+    public var pytorchEquivalent: String {
+        switch family {
+        case .deep:
+            return "torch_lr_sweep.py net(bn=\(norm == .batch ? "True" : "False"), depth=\(depth))" +
+                (norm == .batch || norm == .none ? "" : " with \(norm.rawValue) norm in place of BatchNorm2d")
+        default:
+            return "ConvNetWithBN from the seed slides" + (norm == .batch ? "" : " without its bn1/bn2")
+                + (family == .convnetBNDropout ? ", with nn.Dropout(\(dropout)) before fc" : "")
+        }
+    }
+}

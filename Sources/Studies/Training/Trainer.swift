@@ -1,0 +1,92 @@
+import Datasets
+import Engine
+import Foundation
+
+/// Progress of a training run, reported once per epoch.
+public struct EpochProgress: Sendable {
+    public var epoch: Int
+    public var epochs: Int
+    public var meanLoss: Float
+    public var trainAccuracy: Float
+    public var seconds: Double
+}
+
+/// Trains one model with SGD on a training set and evaluates it on a test set.
+///
+/// Randomness comes from `config.seed` alone: one stream initialises the weights (so BN and
+/// no-BN twins share their convolution weights), another shuffles the data.
+public struct Trainer: Sendable {
+    public var config: TrainingConfig
+
+    public init(config: TrainingConfig) { self.config = config }
+
+    /// Runs the training and returns the measured result and the trained model.
+    public func run(train: ImageSet, test: ImageSet, normalization: Normalization,
+                    progress: (EpochProgress) -> Void = { _ in }) throws -> (TrainingResult, Sequential) {
+        try config.validate()
+        let start = Date()
+        var root = SeededGenerator(seed: config.seed)
+        var initRNG = root.split()
+        var dataRNG = root.split()
+
+        let model = try config.model.build(rng: &initRNG)
+        let optimizer = try SGD(parameters: model.parameters(), lr: config.learningRate,
+                                momentum: config.momentum, weightDecay: config.weightDecay,
+                                nesterov: config.nesterov)
+        let trainSet = config.trainLimit.map { train.prefix($0) } ?? train
+        let loader = BatchLoader(trainSet, normalization: normalization, batchSize: config.batchSize)
+
+        var losses: [Float] = []
+        var epochs: [TrainingResult.Epoch] = []
+        var diverged: Int?
+        var lastEpochAccuracy: Float = 0
+
+        model.train()
+        training: for epoch in 1...config.epochs {
+            let epochStart = Date()
+            var (lossSum, correct, seen) = (0.0, 0, 0)
+            for batch in loader.batches(shuffledBy: &dataRNG) {
+                optimizer.zeroGrad()
+                let logits = model.forward(batch.images)
+                let (loss, dLogits) = try crossEntropy(logits: logits, labels: batch.labels)
+                losses.append(loss)
+                lossSum += Double(loss)
+                correct += accuracy(logits: logits, labels: batch.labels)
+                seen += batch.labels.count
+                if !loss.isFinite || loss > config.divergenceLoss {
+                    diverged = losses.count
+                }
+                if diverged == nil {
+                    _ = model.backward(dLogits)
+                    optimizer.step()
+                }
+                if diverged != nil {
+                    epochs.append(.init(epoch: epoch, meanLoss: Float(lossSum / Double(max(1, losses.count))),
+                                        trainAccuracy: Float(correct) / Float(max(1, seen)),
+                                        seconds: Date().timeIntervalSince(epochStart)))
+                    lastEpochAccuracy = Float(correct) / Float(max(1, seen))
+                    break training
+                }
+            }
+            let steps = Double(loader.batchCount)
+            lastEpochAccuracy = Float(correct) / Float(max(1, seen))
+            let summary = TrainingResult.Epoch(epoch: epoch, meanLoss: Float(lossSum / steps),
+                                               trainAccuracy: lastEpochAccuracy,
+                                               seconds: Date().timeIntervalSince(epochStart))
+            epochs.append(summary)
+            progress(EpochProgress(epoch: epoch, epochs: config.epochs, meanLoss: summary.meanLoss,
+                                   trainAccuracy: summary.trainAccuracy, seconds: summary.seconds))
+        }
+
+        let evaluation = try Evaluator(batchSize: 1000).evaluate(model, on: test, normalization: normalization)
+        let tail = losses.suffix(min(20, losses.count))
+        let result = TrainingResult(
+            config: config, stepLosses: losses, epochs: epochs,
+            initialLoss: losses.first ?? .nan,
+            finalLoss: diverged != nil ? losses.last ?? .nan : tail.reduce(0, +) / Float(max(1, tail.count)),
+            trainAccuracy: lastEpochAccuracy,
+            testAccuracy: evaluation.accuracy, testLoss: evaluation.loss,
+            divergedAtStep: diverged, seconds: Date().timeIntervalSince(start))
+        return (result, model)
+    }
+}
