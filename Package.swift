@@ -36,6 +36,6 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Datasets"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts", "CPNG"]),
-        .testTarget(name: "StudiesTests", dependencies: ["Studies", "Engine", "Datasets"]),
+        .testTarget(name: "StudiesTests", dependencies: ["Studies", "Engine", "Datasets"], resources: [.copy("Fixtures")]),
     ]
 )

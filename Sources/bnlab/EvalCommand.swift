@@ -21,6 +21,10 @@ struct Eval: ParsableCommand {
     @Option(help: "Depth of a `deep` checkpoint without metadata.") var depth: Int = 6
     @Option(help: "Normalisation of a `deep` checkpoint without metadata.") var norm: String = "batch"
     @OptionGroup var data: DataOptions
+    @Option(help: ArgumentHelp("Also write the logits of the first --limit test images to this safetensors file (key `logits`), e.g. to compare with PyTorch.",
+                               valueName: "file.safetensors"))
+    var logits: String?
+    @Option(help: "How many test images --logits covers.") var limit: Int = 1000
     @Flag(help: "Print one JSON object.") var json = false
 
     func run() throws {
@@ -39,6 +43,13 @@ struct Eval: ParsableCommand {
         }
         let normalization = checkpoint.normalization ?? sets.normalization
         let (loss, accuracy) = try Evaluator().evaluate(checkpoint.model, on: sets.test, normalization: normalization)
+        if let path = logits {
+            let n = min(max(1, limit), sets.test.count)
+            let batch = BatchLoader(sets.test, normalization: normalization, batchSize: n).batch(0..<n)
+            let out = checkpoint.model.forward(batch.images)
+            try SafeTensors(tensors: ["logits": .float(out), "images": .float(batch.images)],
+                            metadata: ["bnlab.model": checkpoint.spec.description]).write(to: URL(fileURLWithPath: path))
+        }
         if json {
             printJSON(EvalOutput(model: checkpoint.spec.description, testAccuracy: accuracy, testLoss: loss))
         } else {

@@ -1,0 +1,66 @@
+import Datasets
+import Engine
+import Foundation
+import Testing
+@testable import Studies
+
+@Suite struct CheckpointTests {
+    func fixtureURL(_ name: String) throws -> URL {
+        try #require(Bundle.module.url(forResource: name, withExtension: "safetensors", subdirectory: "Fixtures"))
+    }
+
+    /// A state_dict that PyTorch saved (no bnlab metadata) loads by --model and gives PyTorch's logits.
+    @Test func loadsPyTorchWrittenCheckpoint() throws {
+        let checkpoint = try Checkpoint.read(from: fixtureURL("torch_convnet_bn"), fallbackSpec: ModelSpec(family: .convnetBN))
+        #expect(checkpoint.normalization == nil)
+        let reference = try SafeTensors(contentsOf: fixtureURL("torch_convnet_bn_logits"))
+        checkpoint.model.eval()
+        let logits = checkpoint.model.forward(try reference.tensor("images"))
+        let expected = try reference.tensor("logits")
+        let worst = zip(logits.data, expected.data).map { abs($0 - $1) }.max() ?? .infinity
+        #expect(logits.shape == expected.shape)
+        #expect(worst <= 1e-4, "max |Δlogit| \(worst)")
+        // The running statistics came from the file, not the initial ones.
+        let bn = try #require(checkpoint.model.child(named: "bn1") as? BatchNorm2d)
+        #expect(bn.numBatchesTracked.value.data[0] == 5)
+    }
+
+    /// Writing and reading back preserves every tensor bit for bit and describes the model.
+    @Test func roundTripWithMetadata() throws {
+        var rng = SeededGenerator(seed: 3)
+        let spec = ModelSpec(family: .deep, depth: 3, norm: .batch)
+        let model = try spec.build(rng: &rng)
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("bnlab-ckpt-\(UUID()).safetensors")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try Checkpoint(spec: spec, normalization: .fashionMNIST, model: model).write(to: url, version: "test")
+        let back = try Checkpoint.read(from: url)
+        #expect(back.spec == spec)
+        #expect(back.normalization == .fashionMNIST)
+        let a = Checkpoint.stateDict(of: model), b = Checkpoint.stateDict(of: back.model)
+        #expect(a == b)
+        #expect(a["1.num_batches_tracked"]?.dtype == "I64")
+    }
+
+    @Test func rejectsMismatchedArchitectureWithNames() throws {
+        let url = try fixtureURL("torch_convnet_bn")
+        #expect(throws: CheckpointError.self) { try Checkpoint.read(from: url) }  // no metadata, no --model
+        do {
+            _ = try Checkpoint.read(from: url, fallbackSpec: ModelSpec(family: .convnet))
+            Issue.record("loaded a BN checkpoint as convnet")
+        } catch let error as CheckpointError {
+            #expect(error.description.contains("unexpected bn1.bias"))
+        }
+    }
+
+    @Test func malformedFileGivesClearError() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("bnlab-bad-\(UUID()).safetensors")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try Data("not a checkpoint".utf8).write(to: url)
+        do {
+            _ = try Checkpoint.read(from: url, fallbackSpec: ModelSpec(family: .convnetBN))
+            Issue.record("read garbage")
+        } catch let error as SafeTensorsError {
+            #expect(!error.description.isEmpty)
+        }
+    }
+}
