@@ -1,0 +1,106 @@
+import Foundation
+
+/// A figure: one or more `Axes` panels laid out in a grid, with an optional title, shared axes,
+/// one shared legend and one shared colorbar. Sizes are in points (1/72 inch).
+///
+///     var fig = Figure(widthInches: 6, heightInches: 4, title: "Test accuracy")
+///     fig.panels = [ax]
+///     try fig.render(to: url, format: .png, metadata: FigureMetadata(title: "Test accuracy", source: runID))
+public struct Figure: Sendable {
+    /// Width in points.
+    public var width: Double
+    /// Height in points.
+    public var height: Double
+    public var title: String?
+    public var panels: [Axes] = []
+    /// Panels per row; rows follow from `panels.count`.
+    public var columns = 1
+    /// All panels use one x range; only the bottom row shows x tick labels and labels.
+    public var sharedX = false
+    /// All panels use one y range; only the left column shows y tick labels and labels.
+    public var sharedY = false
+    /// One legend for all panels (entries merged by label), outside on the right.
+    public var sharedLegend = false
+    /// One colorbar for all heatmaps (one common colour range), on the right.
+    public var sharedColorbar = false
+    public var sharedColorbarLabel: String?
+    /// Base font size in points (tick labels, legend, axis labels); titles are larger.
+    public var fontSize = 10.0
+
+    /// A figure sized in points.
+    public init(width: Double, height: Double, title: String? = nil) {
+        self.width = width; self.height = height; self.title = title
+    }
+
+    /// A figure sized in inches (matplotlib's `figsize`).
+    public init(widthInches: Double, heightInches: Double, title: String? = nil) {
+        self.init(width: widthInches * 72, height: heightInches * 72, title: title)
+    }
+
+    /// Draws the figure on any canvas (e.g. a `RecordingCanvas` in tests). `pixelsPerPoint` lets
+    /// hairlines snap to device pixels (dpi / 72 for images, 1 for vectors).
+    public func draw(on canvas: Canvas, pixelsPerPoint: Double = 1) {
+        var r = FigureRenderer(figure: self, canvas: canvas, px: pixelsPerPoint)
+        r.draw()
+    }
+
+    /// Renders to a file: PNG at `dpi` (2× for high-DPI docs: `dpi: 200`) with tEXt metadata, or SVG
+    /// / PDF (vector; `dpi` unused) from the same drawing code.
+    public func render(to url: URL, format: ImageFormat = .png, dpi: Double = 100,
+                       metadata: FigureMetadata = FigureMetadata()) throws {
+        switch format {
+        case .png:
+            let image = try CairoCanvas.rasterize(self, dpi: dpi)
+            try PNGWriter.write(image, to: url, dpi: dpi, text: metadata.pngText(defaultTitle: title))
+        case .svg, .pdf:
+            try CairoCanvas.renderVector(self, to: url, format: format)
+        }
+    }
+}
+
+/// Output file formats.
+public enum ImageFormat: String, Sendable, CaseIterable {
+    case png, svg, pdf
+}
+
+/// Provenance written into PNG tEXt chunks, so an embedded figure can be traced back.
+public struct FigureMetadata: Sendable, Equatable {
+    /// `Title`; defaults to the figure title.
+    public var title: String?
+    /// `Software`, e.g. "bnlab 0.1.0".
+    public var software: String?
+    /// `Source`: the config or run id that made the figure.
+    public var source: String?
+    /// Any further keyword/text pairs (Latin-1 keywords of 1–79 characters).
+    public var extra: [String: String]
+
+    public init(title: String? = nil, software: String? = nil, source: String? = nil, extra: [String: String] = [:]) {
+        self.title = title; self.software = software; self.source = source; self.extra = extra
+    }
+
+    func pngText(defaultTitle: String?) -> [(String, String)] {
+        var t: [(String, String)] = []
+        if let v = title ?? defaultTitle { t.append(("Title", v)) }
+        if let v = software { t.append(("Software", v)) }
+        if let v = source { t.append(("Source", v)) }
+        for k in extra.keys.sorted() { t.append((k, extra[k]!)) }
+        return t
+    }
+}
+
+/// Errors from rendering or writing a figure.
+public enum ChartError: Error, Equatable, CustomStringConvertible {
+    case invalidSize(width: Double, height: Double, dpi: Double)
+    case cairo(String)
+    case png(String)
+    case io(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .invalidSize(w, h, dpi): "invalid figure size \(w)×\(h) pt at \(dpi) dpi"
+        case let .cairo(s): "cairo: \(s)"
+        case let .png(s): "png: \(s)"
+        case let .io(path, reason): "cannot write \(path): \(reason)"
+        }
+    }
+}
