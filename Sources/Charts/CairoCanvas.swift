@@ -22,12 +22,12 @@ public final class CairoCanvas: Canvas {
 
     public func stroke(_ path: Path, style: StrokeStyle) {
         guard !path.isEmpty else { return }
-        append(path)
         setColor(style.color)
         cairo_set_line_width(cr, style.width)
         cairo_set_line_join(cr, style.round ? CAIRO_LINE_JOIN_ROUND : CAIRO_LINE_JOIN_MITER)
         cairo_set_line_cap(cr, style.round ? CAIRO_LINE_CAP_ROUND : CAIRO_LINE_CAP_BUTT)
         style.dash.withUnsafeBufferPointer { cairo_set_dash(cr, $0.baseAddress, Int32($0.count), 0) }
+        append(path)
         cairo_stroke(cr)
     }
 

@@ -25,6 +25,7 @@ extension FigureRenderer {
             canvas.setClip(rect)
             drawPlots(i, xm, ym)
             canvas.setClip(nil)
+            drawMarkers(i, xm, ym)
         } else {
             canvas.drawText("no data", at: Point(rect.midX, rect.midY), font: Font(size: font.size * 1.2), color: .gray,
                             anchor: TextAnchor(.center, .middle), rotation: 0)
@@ -40,7 +41,7 @@ extension FigureRenderer {
             drawColorbar(range: range, colormap: map, ticks: l.colorbarTicks, label: d.colorbarLabel,
                          x: rect.maxX + colorbarGap, top: rect.minY, bottom: rect.maxY)
         }
-        if !d.legend.isEmpty, !figure.sharedLegend, ax.legend != .hidden { drawPanelLegend(i) }
+        if d.hasData, !d.legend.isEmpty, !figure.sharedLegend, ax.legend != .hidden { drawPanelLegend(i) }
     }
 
     // MARK: - Ticks and labels

@@ -21,12 +21,28 @@ extension FigureRenderer {
             default: break
             }
         }
+        for p in ax.plots { if case .line(let l) = p { drawLine(l, ax, xm, ym) } }
+    }
+
+    /// Markers are drawn unclipped (a marker on the last point is not cut in half by the frame),
+    /// but only for points inside the axes.
+    func drawMarkers(_ i: Int, _ xm: AxisMap, _ ym: AxisMap) {
+        let ax = figure.panels[i], rect = layouts[i].rect.insetBy(-0.5)
+        func mark(_ m: Marker, _ x: Double, _ y: Double, _ size: Double, _ color: Color) {
+            let p = Point(xm(x), ym(y))
+            if rect.contains(p) { m.draw(on: canvas, at: p, size: size, color: color) }
+        }
         for p in ax.plots {
             switch p {
-            case .line(let l): drawLine(l, ax, xm, ym)
+            case .line(let l):
+                let n = min(l.x.count, l.y.count)
+                let ok = { (k: Int) in ax.xScale.accepts(l.x[k]) && ax.yScale.accepts(l.y[k]) }
+                if let m = l.marker { for k in 0..<n where ok(k) { mark(m, l.x[k], l.y[k], l.markerSize, l.color) } }
+                // where the series stops on a non-finite value: mark its last drawable point
+                for k in 0..<max(0, n - 1) where ok(k) && !l.y[k + 1].isFinite { mark(ax.stopMarker, l.x[k], l.y[k], 7, l.color) }
             case .markers(let m):
                 for k in 0..<min(m.x.count, m.y.count) where ax.xScale.accepts(m.x[k]) && ax.yScale.accepts(m.y[k]) {
-                    m.marker.draw(on: canvas, at: Point(xm(m.x[k]), ym(m.y[k])), size: m.size, color: m.color)
+                    mark(m.marker, m.x[k], m.y[k], m.size, m.color)
                 }
             default: break
             }
@@ -58,13 +74,6 @@ extension FigureRenderer {
                 if pen { p.line(to: pt) } else { p.move(to: pt); pen = true }
             }
             canvas.stroke(p, style: StrokeStyle(color: l.color, width: l.width, dash: l.dashed ? [5, 2.5] : [], round: true))
-        }
-        if let m = l.marker {
-            for k in 0..<n where ok(k) { m.draw(on: canvas, at: Point(xm(l.x[k]), ym(l.y[k])), size: l.markerSize, color: l.color) }
-        }
-        // where the series stops on a non-finite value: mark its last drawable point
-        for k in 0..<max(0, n - 1) where ok(k) && !l.y[k + 1].isFinite {
-            ax.stopMarker.draw(on: canvas, at: Point(xm(l.x[k]), ym(l.y[k])), size: 7, color: l.color)
         }
     }
 

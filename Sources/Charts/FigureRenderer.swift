@@ -57,7 +57,7 @@ struct FigureRenderer {
         layout()
         // a legend that would hide data goes outside, which changes the layout once
         var moved = false
-        for i in layouts.indices where figure.panels[i].legend == .best && !showsSharedLegend {
+        for i in layouts.indices where figure.panels[i].legend == .best && !showsSharedLegend && data[i].hasData {
             if placeLegendInside(i) == nil, !data[i].legend.isEmpty { layouts[i].legendOutside = true; moved = true }
         }
         if moved { layout() }
@@ -134,7 +134,7 @@ struct FigureRenderer {
             l.showYLabel = l.showYTickLabels
             l.legendOutside = i < keepOutside.count ? keepOutside[i] : figure.panels[i].legend == .outside
             if figure.panels[i].legend == .outside && !figure.sharedLegend { l.legendOutside = true }
-            l.margins = (pad + 30, pad + 10, pad + 10, pad + 30)
+            l.margins = (pad, pad, pad, pad)
             return l
         }
         guard n > 0 else { return }
@@ -216,6 +216,14 @@ struct FigureRenderer {
         let yLabels = l.yTicks.major.compactMap(\.label)
         if l.showYTickLabels, !yLabels.isEmpty { left += tickPad + (yLabels.map(width).max() ?? 0) }
         if l.showYLabel, ax.yLabel != nil { left += labelPad + font.size * 1.2 }
+        // rotated category labels run down-left from their tick: keep the first inside the figure
+        if l.showXTickLabels, l.xTicks.rotated {
+            let map = AxisMap(scale: ax.xScale, lower: d.xLower, upper: d.xUpper, start: 0, end: l.rect.width)
+            for t in l.xTicks.major {
+                guard let s = t.label else { continue }
+                left = max(left, width(s) * 0.71 - map(t.value) - font.size * 0.3 + pad)
+            }
+        }
 
         var bottom = pad + tick
         let xLabels = l.xTicks.major.compactMap(\.label)
@@ -238,7 +246,7 @@ struct FigureRenderer {
         if d.wantsColorbar, d.colorRange != nil {
             right += colorbarReserve(labels: l.colorbarTicks.major.compactMap(\.label), label: d.colorbarLabel)
         }
-        if l.legendOutside, !d.legend.isEmpty, !figure.sharedLegend { right += legendSize(d.legend).width + legendInset + pad }
+        if l.legendOutside, d.hasData, !d.legend.isEmpty, !figure.sharedLegend { right += legendSize(d.legend).width + legendInset + pad }
         return (left, right, top, bottom)
     }
 

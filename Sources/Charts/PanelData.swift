@@ -105,7 +105,7 @@ struct PanelData {
         }
         guard !hasHeatmap else { return }
 
-        hasData = xs.lower.isFinite && ys.lower.isFinite
+        hasData = (xs.lower.isFinite || xCategories?.isEmpty == false) && ys.lower.isFinite
         if xCategories != nil {
             xLower = -0.5; xUpper = Double(xCategories!.count) - 0.5
         } else {
