@@ -6,9 +6,16 @@ import Foundation
 public final class CairoCanvas: Canvas {
     let cr: OpaquePointer
     private var currentFont: Font?
+    /// Device pixels per point on an RGB24 image surface (nil on vector surfaces), enabling the
+    /// fast polyline path.
+    private let rasterScale: Double?
+    private var rasterizer: PolylineRasterizer?
+    private var clip: Rect?
+    private var widths: [String: Double] = [:]
 
-    init(context: OpaquePointer) {
+    init(context: OpaquePointer, rasterScale: Double? = nil) {
         cr = context
+        self.rasterScale = rasterScale
         // unhinted metrics: text widths scale exactly with the font size, so layout is dpi-independent
         let options = cairo_font_options_create()
         cairo_font_options_set_hint_metrics(options, CAIRO_HINT_METRICS_OFF)
@@ -22,6 +29,7 @@ public final class CairoCanvas: Canvas {
 
     public func stroke(_ path: Path, style: StrokeStyle) {
         guard !path.isEmpty else { return }
+        if let scale = rasterScale, style.round, style.dash.isEmpty, strokeFast(path, style: style, scale: scale) { return }
         setColor(style.color)
         cairo_set_line_width(cr, style.width)
         cairo_set_line_join(cr, style.round ? CAIRO_LINE_JOIN_ROUND : CAIRO_LINE_JOIN_MITER)
@@ -62,9 +70,13 @@ public final class CairoCanvas: Canvas {
     }
 
     public func measureText(_ text: String, font: Font) -> TextMetrics {
+        // layout measures the same tick labels several times
+        let key = "\(font.size)|\(font.bold)|" + text
+        if let w = widths[key] { return TextMetrics(width: w) }
         select(font)
         var e = cairo_text_extents_t()
         cairo_text_extents(cr, text, &e)
+        widths[key] = e.x_advance
         return TextMetrics(width: e.x_advance)
     }
 
@@ -90,6 +102,7 @@ public final class CairoCanvas: Canvas {
     }
 
     public func setClip(_ rect: Rect?) {
+        clip = rect
         cairo_reset_clip(cr)
         if let r = rect {
             cairo_rectangle(cr, r.x, r.y, r.width, r.height)
@@ -98,6 +111,36 @@ public final class CairoCanvas: Canvas {
     }
 
     // MARK: - Helpers
+
+    /// Straight-line polylines on the image surface go through `PolylineRasterizer`; returns false
+    /// (use Cairo) for curves or other surfaces.
+    private func strokeFast(_ path: Path, style: StrokeStyle, scale: Double) -> Bool {
+        let surface = cairo_get_target(cr)
+        guard cairo_image_surface_get_format(surface) == CAIRO_FORMAT_RGB24, let data = cairo_image_surface_get_data(surface) else { return false }
+        var runs: [[Point]] = [], run: [Point] = []
+        run.reserveCapacity(path.elements.count)
+        for e in path.elements {
+            switch e {
+            case .move(let p):
+                if !run.isEmpty { runs.append(run); run.removeAll(keepingCapacity: true) }
+                run.append(Point(p.x * scale, p.y * scale))
+            case .line(let p): run.append(Point(p.x * scale, p.y * scale))
+            case .curve, .close: return false
+            }
+        }
+        if !run.isEmpty { runs.append(run) }
+        let w = Int(cairo_image_surface_get_width(surface)), h = Int(cairo_image_surface_get_height(surface))
+        if rasterizer == nil { rasterizer = PolylineRasterizer(width: w, height: h) }
+        let c = clip.map { (Int(($0.minX * scale).rounded()), Int(($0.minY * scale).rounded()),
+                            Int(($0.maxX * scale).rounded()), Int(($0.maxY * scale).rounded())) } ?? (0, 0, w, h)
+        cairo_surface_flush(surface)
+        let stride = Int(cairo_image_surface_get_stride(surface)) / 4
+        data.withMemoryRebound(to: UInt32.self, capacity: stride * h) { px in
+            rasterizer!.stroke(runs, lineWidth: style.width * scale, color: style.color, clip: c, pixels: px, stride: stride)
+        }
+        cairo_surface_mark_dirty(surface)
+        return true
+    }
 
     private func append(_ path: Path) {
         cairo_new_path(cr)
@@ -122,8 +165,9 @@ public final class CairoCanvas: Canvas {
 
     // MARK: - Surfaces
 
-    /// Rasterises `figure` at `dpi`: pixels in Cairo's RGB24 layout (little-endian B, G, R, unused).
-    static func rasterize(_ figure: Figure, dpi: Double) throws -> PixelBuffer {
+    /// Rasterises `figure` at `dpi` and hands the pixels (Cairo's RGB24 words) to `body` while the
+    /// surface is alive, so the PNG encoder reads them without a copy.
+    static func rasterize<T>(_ figure: Figure, dpi: Double, _ body: (PixelBuffer) throws -> T) throws -> T {
         let scale = dpi / 72
         let w = Int((figure.width * scale).rounded()), h = Int((figure.height * scale).rounded())
         guard w > 0, h > 0, w <= 32767, h <= 32767, dpi.isFinite else {
@@ -135,14 +179,16 @@ public final class CairoCanvas: Canvas {
             throw ChartError.cairo(String(cString: cairo_status_to_string(cairo_surface_status(surface))))
         }
         cairo_scale(cr, scale, scale)
-        figure.draw(on: CairoCanvas(context: cr), pixelsPerPoint: scale)
+        figure.draw(on: CairoCanvas(context: cr, rasterScale: scale), pixelsPerPoint: scale)
         let status = cairo_status(cr)
         cairo_destroy(cr)
         guard status == CAIRO_STATUS_SUCCESS else { throw ChartError.cairo(String(cString: cairo_status_to_string(status))) }
         cairo_surface_flush(surface)
         let stride = Int(cairo_image_surface_get_stride(surface))
         let data = cairo_image_surface_get_data(surface)!
-        return PixelBuffer(width: w, height: h, stride: stride, bytes: [UInt8](UnsafeBufferPointer(start: data, count: stride * h)))
+        return try data.withMemoryRebound(to: UInt32.self, capacity: stride / 4 * h) {
+            try body(PixelBuffer(width: w, height: h, wordsPerRow: stride / 4, pixels: UnsafePointer($0)))
+        }
     }
 
     /// Draws `figure` onto an SVG or PDF surface (in points) written to `url`.
@@ -167,10 +213,10 @@ public final class CairoCanvas: Canvas {
     }
 }
 
-/// Rasterised pixels: rows of `stride` bytes, 4 bytes per pixel in B, G, R, X order.
+/// Rasterised pixels, borrowed from the surface: rows of `wordsPerRow` `0x??RRGGBB` words.
 struct PixelBuffer {
     let width: Int
     let height: Int
-    let stride: Int
-    let bytes: [UInt8]
+    let wordsPerRow: Int
+    let pixels: UnsafePointer<UInt32>
 }

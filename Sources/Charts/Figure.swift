@@ -50,8 +50,9 @@ public struct Figure: Sendable {
                        metadata: FigureMetadata = FigureMetadata()) throws {
         switch format {
         case .png:
-            let image = try CairoCanvas.rasterize(self, dpi: dpi)
-            try PNGWriter.write(image, to: url, dpi: dpi, text: metadata.pngText(defaultTitle: title))
+            let text = metadata.pngText(defaultTitle: title)
+            let png = try CairoCanvas.rasterize(self, dpi: dpi) { try PNGWriter.encode($0, dpi: dpi, text: text) }
+            do { try png.write(to: url) } catch { throw ChartError.io(path: url.path, reason: error.localizedDescription) }
         case .svg, .pdf:
             try CairoCanvas.renderVector(self, to: url, format: format)
         }

@@ -4,16 +4,10 @@ import Foundation
 /// Encodes rasterised figures as PNG through libpng, with tEXt metadata and the pixel density.
 enum PNGWriter {
     /// Collects libpng's output in memory, so no I/O error can happen inside libpng (whose error
-    /// path is a longjmp that Swift cannot take); the file is written afterwards with Foundation.
+    /// path is a longjmp that Swift cannot take); the caller writes the file with Foundation.
     final class Sink { var data = Data() }
 
-    static func write(_ image: PixelBuffer, to url: URL, dpi: Double, text: [(String, String)]) throws {
-        let data = try encode(image, dpi: dpi, text: text)
-        do { try data.write(to: url) } catch {
-            throw ChartError.io(path: url.path, reason: error.localizedDescription)
-        }
-    }
-
+    /// The PNG file bytes: RGB, pHYs for `dpi`, and `text` as tEXt (iTXt when not Latin-1).
     static func encode(_ image: PixelBuffer, dpi: Double, text: [(String, String)]) throws -> Data {
         for (key, _) in text {
             guard (1...79).contains(key.unicodeScalars.count), key.unicodeScalars.allSatisfy({ $0.value >= 32 && $0.value <= 255 }) else {
@@ -67,12 +61,19 @@ enum PNGWriter {
         if !entries.isEmpty { png_set_text(png, info, &entries, Int32(entries.count)) }
 
         png_write_info(png, info)
-        // Cairo's RGB24 is B, G, R, X in memory (little-endian): libpng swaps and drops the filler
-        png_set_bgr(png)
-        png_set_filler(png, 0, PNG_FILLER_AFTER)
-        image.bytes.withUnsafeBufferPointer { buf in
-            var rows = (0..<image.height).map { UnsafeMutablePointer(mutating: buf.baseAddress! + $0 * image.stride) as png_bytep? }
-            rows.withUnsafeMutableBufferPointer { png_write_image(png, $0.baseAddress) }
+        // row: [width, 3] RGB unpacked from the 0x??RRGGBB words
+        var row = [UInt8](repeating: 0, count: image.width * 3)
+        row.withUnsafeMutableBufferPointer { out in
+            for y in 0..<image.height {
+                let src = image.pixels + y * image.wordsPerRow
+                for x in 0..<image.width {
+                    let p = src[x]
+                    out[3 * x] = UInt8(truncatingIfNeeded: p >> 16)
+                    out[3 * x + 1] = UInt8(truncatingIfNeeded: p >> 8)
+                    out[3 * x + 2] = UInt8(truncatingIfNeeded: p)
+                }
+                png_write_row(png, out.baseAddress)
+            }
         }
         png_write_end(png, info)
         return sink.data

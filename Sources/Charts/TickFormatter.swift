@@ -14,11 +14,12 @@ public enum TickFormatter {
         }
         let scaled = ticks.map { $0 / pow(10, Double(exponent)) }
         let step = scaled.count > 1 ? zip(scaled.dropFirst(), scaled).map { abs($0 - $1) }.min()! : abs(scaled[0])
-        // fewest decimals that still tell neighbouring ticks apart exactly
+        // fewest decimals that print every tick exactly (0.25 needs 2, 0.5 needs 1)
         var decimals = 0
+        let tol = (step > 0 ? step : 1) * 1e-6
         while decimals < 12 {
-            let tol = (step > 0 ? step : 1) * 1e-6
-            if scaled.allSatisfy({ abs((Double(fixed($0, decimals)) ?? .nan) - $0) <= tol }) { break }
+            let p = pow(10, Double(decimals))
+            if scaled.allSatisfy({ abs(($0 * p).rounded() / p - $0) <= tol }) { break }
             decimals += 1
         }
         let labels = scaled.map { minusSign(fixed($0, decimals)) }
