@@ -9,13 +9,14 @@ public final class CairoCanvas: Canvas {
     /// Device pixels per point on an RGB24 image surface (nil on vector surfaces), enabling the
     /// fast polyline path.
     private let rasterScale: Double?
-    private var rasterizer: PolylineRasterizer?
+    private let scratch: RenderScratch?
     private var clip: Rect?
     private var widths: [String: Double] = [:]
 
-    init(context: OpaquePointer, rasterScale: Double? = nil) {
+    init(context: OpaquePointer, rasterScale: Double? = nil, scratch: RenderScratch? = nil) {
         cr = context
         self.rasterScale = rasterScale
+        self.scratch = scratch
         // unhinted metrics: text widths scale exactly with the font size, so layout is dpi-independent
         let options = cairo_font_options_create()
         cairo_font_options_set_hint_metrics(options, CAIRO_HINT_METRICS_OFF)
@@ -130,13 +131,14 @@ public final class CairoCanvas: Canvas {
         }
         if !run.isEmpty { runs.append(run) }
         let w = Int(cairo_image_surface_get_width(surface)), h = Int(cairo_image_surface_get_height(surface))
-        if rasterizer == nil { rasterizer = PolylineRasterizer(width: w, height: h) }
+        guard let scratch else { return false }
+        if scratch.rasterizer?.width != w || scratch.rasterizer?.height != h { scratch.rasterizer = PolylineRasterizer(width: w, height: h) }
         let c = clip.map { (Int(($0.minX * scale).rounded()), Int(($0.minY * scale).rounded()),
                             Int(($0.maxX * scale).rounded()), Int(($0.maxY * scale).rounded())) } ?? (0, 0, w, h)
         cairo_surface_flush(surface)
         let stride = Int(cairo_image_surface_get_stride(surface)) / 4
         data.withMemoryRebound(to: UInt32.self, capacity: stride * h) { px in
-            rasterizer!.stroke(runs, lineWidth: style.width * scale, color: style.color, clip: c, pixels: px, stride: stride)
+            scratch.rasterizer!.stroke(runs, lineWidth: style.width * scale, color: style.color, clip: c, pixels: px, stride: stride)
         }
         cairo_surface_mark_dirty(surface)
         return true
@@ -167,27 +169,31 @@ public final class CairoCanvas: Canvas {
 
     /// Rasterises `figure` at `dpi` and hands the pixels (Cairo's RGB24 words) to `body` while the
     /// surface is alive, so the PNG encoder reads them without a copy.
-    static func rasterize<T>(_ figure: Figure, dpi: Double, _ body: (PixelBuffer) throws -> T) throws -> T {
+    static func rasterize<T>(_ figure: Figure, dpi: Double, _ body: (PixelBuffer, RenderScratch) throws -> T) throws -> T {
         let scale = dpi / 72
         let w = Int((figure.width * scale).rounded()), h = Int((figure.height * scale).rounded())
         guard w > 0, h > 0, w <= 32767, h <= 32767, dpi.isFinite else {
             throw ChartError.invalidSize(width: figure.width, height: figure.height, dpi: dpi)
         }
-        let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(w), Int32(h))
-        defer { cairo_surface_destroy(surface) }
-        guard cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS, let cr = cairo_create(surface) else {
-            throw ChartError.cairo(String(cString: cairo_status_to_string(cairo_surface_status(surface))))
-        }
-        cairo_scale(cr, scale, scale)
-        figure.draw(on: CairoCanvas(context: cr, rasterScale: scale), pixelsPerPoint: scale)
-        let status = cairo_status(cr)
-        cairo_destroy(cr)
-        guard status == CAIRO_STATUS_SUCCESS else { throw ChartError.cairo(String(cString: cairo_status_to_string(status))) }
-        cairo_surface_flush(surface)
-        let stride = Int(cairo_image_surface_get_stride(surface))
-        let data = cairo_image_surface_get_data(surface)!
-        return try data.withMemoryRebound(to: UInt32.self, capacity: stride / 4 * h) {
-            try body(PixelBuffer(width: w, height: h, wordsPerRow: stride / 4, pixels: UnsafePointer($0)))
+        return try RenderScratch.with { scratch in
+            // the surface draws into pooled memory; the figure paints its own opaque background
+            let stride = Int(cairo_format_stride_for_width(CAIRO_FORMAT_RGB24, Int32(w)))
+            RenderScratch.ensure(&scratch.surface, stride / 4 * h)
+            let pixels = scratch.surface.withUnsafeMutableBufferPointer { $0.baseAddress! }
+            let surface = pixels.withMemoryRebound(to: UInt8.self, capacity: stride * h) {
+                cairo_image_surface_create_for_data($0, CAIRO_FORMAT_RGB24, Int32(w), Int32(h), Int32(stride))
+            }
+            defer { cairo_surface_destroy(surface) }
+            guard cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS, let cr = cairo_create(surface) else {
+                throw ChartError.cairo(String(cString: cairo_status_to_string(cairo_surface_status(surface))))
+            }
+            cairo_scale(cr, scale, scale)
+            figure.draw(on: CairoCanvas(context: cr, rasterScale: scale, scratch: scratch), pixelsPerPoint: scale)
+            let status = cairo_status(cr)
+            cairo_destroy(cr)
+            guard status == CAIRO_STATUS_SUCCESS else { throw ChartError.cairo(String(cString: cairo_status_to_string(status))) }
+            cairo_surface_flush(surface)
+            return try body(PixelBuffer(width: w, height: h, wordsPerRow: stride / 4, pixels: UnsafePointer(pixels)), scratch)
         }
     }
 

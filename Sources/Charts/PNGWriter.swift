@@ -8,7 +8,7 @@ enum PNGWriter {
     final class Sink { var data = Data() }
 
     /// The PNG file bytes: RGB, pHYs for `dpi`, and `text` as tEXt (iTXt when not Latin-1).
-    static func encode(_ image: PixelBuffer, dpi: Double, text: [(String, String)]) throws -> Data {
+    static func encode(_ image: PixelBuffer, dpi: Double, text: [(String, String)], scratch: RenderScratch) throws -> Data {
         for (key, _) in text {
             guard (1...79).contains(key.unicodeScalars.count), key.unicodeScalars.allSatisfy({ $0.value >= 32 && $0.value <= 255 }) else {
                 throw ChartError.png("invalid text keyword \"\(key)\" (1–79 Latin-1 characters)")
@@ -26,10 +26,6 @@ enum PNGWriter {
             sink.data.append(bytes!, count: count)
         }, nil)
 
-        // speed over the last few percent of size: fastest deflate, no filtering (charts are mostly
-        // flat runs, which deflate finds anyway)
-        png_set_compression_level(png, 1)
-        png_set_filter(png, 0, PNG_FILTER_NONE)
         png_set_IHDR(png, info, png_uint_32(image.width), png_uint_32(image.height), 8, PNG_COLOR_TYPE_RGB,
                      PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT)
         let ppm = png_uint_32((dpi / 0.0254).rounded())
@@ -61,21 +57,33 @@ enum PNGWriter {
         if !entries.isEmpty { png_set_text(png, info, &entries, Int32(entries.count)) }
 
         png_write_info(png, info)
-        // row: [width, 3] RGB unpacked from the 0x??RRGGBB words
-        var row = [UInt8](repeating: 0, count: image.width * 3)
-        row.withUnsafeMutableBufferPointer { out in
+        // raw: [height, 1 + 3 * width] — filter byte 0 (none), then RGB from the 0x??RRGGBB words
+        let rowBytes = 1 + 3 * image.width
+        let count = rowBytes * image.height
+        RenderScratch.ensure(&scratch.scanlines, count + 1)
+        scratch.scanlines.withUnsafeMutableBytes { out in
             for y in 0..<image.height {
                 let src = image.pixels + y * image.wordsPerRow
+                let row = out.baseAddress! + y * rowBytes
+                row.storeBytes(of: 0, as: UInt8.self)
+                // one 4-byte store per pixel (R, G, B in order; the 4th byte is overwritten by the
+                // next pixel, or is the next row's filter byte, written after)
                 for x in 0..<image.width {
                     let p = src[x]
-                    out[3 * x] = UInt8(truncatingIfNeeded: p >> 16)
-                    out[3 * x + 1] = UInt8(truncatingIfNeeded: p >> 8)
-                    out[3 * x + 2] = UInt8(truncatingIfNeeded: p)
+                    let rgb = (p >> 16 & 0xff) | (p & 0xff00) | (p & 0xff) << 16
+                    (row + 1 + 3 * x).storeBytes(of: rgb.littleEndian, as: UInt32.self)
                 }
-                png_write_row(png, out.baseAddress)
             }
         }
-        png_write_end(png, info)
+        // one IDAT from the chart-specialised deflater, then IEND; libpng frames both with CRCs
+        RenderScratch.ensure(&scratch.compressed, ScanlineDeflater.bound(count))
+        let used = scratch.scanlines.withUnsafeBufferPointer { raw in
+            scratch.compressed.withUnsafeMutableBufferPointer { out in
+                ScanlineDeflater.compress(UnsafeBufferPointer(rebasing: raw[..<count]), rowBytes: rowBytes, bytesPerPixel: 3, into: out)
+            }
+        }
+        scratch.compressed.withUnsafeBufferPointer { png_write_chunk(png, Array("IDAT".utf8), $0.baseAddress, used) }
+        png_write_chunk(png, Array("IEND".utf8), nil, 0)
         return sink.data
     }
 }

@@ -7,16 +7,13 @@
 struct PolylineRasterizer {
     let width: Int
     let height: Int
-    /// coverage: [height, width], 0…255; zero outside the spans in rowMin…rowMax
+    /// coverage: [height, width], 0…255; zero except at the indices in `touched`
     private var mask: [UInt8]
-    private var rowMin: [Int]
-    private var rowMax: [Int]
+    private var touched: [Int32] = []
 
     init(width: Int, height: Int) {
         self.width = width; self.height = height
         mask = [UInt8](repeating: 0, count: width * height)
-        rowMin = [Int](repeating: Int.max, count: height)
-        rowMax = [Int](repeating: -1, count: height)
     }
 
     /// Strokes the polylines `runs` (device pixels) `lineWidth` px wide in `color`, clipped to
@@ -28,63 +25,50 @@ struct PolylineRasterizer {
         let far2 = (hw + 0.5) * (hw + 0.5)   // beyond this squared distance a pixel gets nothing
         let cx0 = max(0, clip.0), cy0 = max(0, clip.1), cx1 = min(width, clip.2), cy1 = min(height, clip.3)
         guard cx0 < cx1, cy0 < cy1 else { return }
-        var touchedY0 = Int.max, touchedY1 = -1
+        touched.removeAll(keepingCapacity: true)
 
         mask.withUnsafeMutableBufferPointer { m in
-            rowMin.withUnsafeMutableBufferPointer { rmin in
-                rowMax.withUnsafeMutableBufferPointer { rmax in
-                    for run in runs where !run.isEmpty {
-                        for s in 0..<max(1, run.count - 1) {
-                            let a = run[s], b = run[min(s + 1, run.count - 1)]
-                            let x0 = max(cx0, Int((min(a.x, b.x) - reach).rounded(.down)))
-                            let x1 = min(cx1, Int((max(a.x, b.x) + reach).rounded(.up)))
-                            let y0 = max(cy0, Int((min(a.y, b.y) - reach).rounded(.down)))
-                            let y1 = min(cy1, Int((max(a.y, b.y) + reach).rounded(.up)))
-                            guard x0 < x1, y0 < y1 else { continue }
-                            let dx = b.x - a.x, dy = b.y - a.y
-                            let len2 = dx * dx + dy * dy
-                            let inv = len2 > 0 ? 1 / len2 : 0
-                            for y in y0..<y1 {
-                                let py = Double(y) + 0.5 - a.y
-                                var touched = false
-                                for x in x0..<x1 {
-                                    let px = Double(x) + 0.5 - a.x
-                                    // distance from the pixel centre to the segment
-                                    let t = min(1, max(0, (px * dx + py * dy) * inv))
-                                    let ex = px - t * dx, ey = py - t * dy
-                                    let d2 = ex * ex + ey * ey
-                                    guard d2 < far2 else { continue }
-                                    let cov = hw + 0.5 - d2.squareRoot()
-                                    let c = UInt8(min(255, cov * 255))
-                                    let k = y * width + x
-                                    if c > m[k] { m[k] = c }
-                                    touched = true
-                                    if x < rmin[y] { rmin[y] = x }
-                                    if x > rmax[y] { rmax[y] = x }
-                                }
-                                if touched { touchedY0 = min(touchedY0, y); touchedY1 = max(touchedY1, y) }
-                            }
-                        }
-                    }
-                    guard touchedY0 <= touchedY1 else { return }
-                    // blend once, then clear what was touched so the mask is ready for the next line
-                    let (sr, sg, sb) = (color.red * 255, color.green * 255, color.blue * 255)
-                    for y in touchedY0...touchedY1 where rmin[y] <= rmax[y] {
-                        let row = pixels + y * stride
-                        for x in rmin[y]...rmax[y] {
+            for run in runs where !run.isEmpty {
+                for s in 0..<max(1, run.count - 1) {
+                    let a = run[s], b = run[min(s + 1, run.count - 1)]
+                    let x0 = max(cx0, Int((min(a.x, b.x) - reach).rounded(.down)))
+                    let x1 = min(cx1, Int((max(a.x, b.x) + reach).rounded(.up)))
+                    let y0 = max(cy0, Int((min(a.y, b.y) - reach).rounded(.down)))
+                    let y1 = min(cy1, Int((max(a.y, b.y) + reach).rounded(.up)))
+                    guard x0 < x1, y0 < y1 else { continue }
+                    let dx = b.x - a.x, dy = b.y - a.y
+                    let len2 = dx * dx + dy * dy
+                    let inv = len2 > 0 ? 1 / len2 : 0
+                    for y in y0..<y1 {
+                        let py = Double(y) + 0.5 - a.y
+                        for x in x0..<x1 {
+                            let px = Double(x) + 0.5 - a.x
+                            // distance from the pixel centre to the segment
+                            let t = min(1, max(0, (px * dx + py * dy) * inv))
+                            let ex = px - t * dx, ey = py - t * dy
+                            let d2 = ex * ex + ey * ey
+                            guard d2 < far2 else { continue }
+                            let c = UInt8(min(255, (hw + 0.5 - d2.squareRoot()) * 255))
                             let k = y * width + x
-                            let c = m[k]
-                            guard c > 0 else { continue }
-                            m[k] = 0
-                            let a = color.alpha * Double(c) / 255
-                            let p = row[x]
-                            let r = Double((p >> 16) & 0xff), g = Double((p >> 8) & 0xff), b = Double(p & 0xff)
-                            let nr = UInt32(r + (sr - r) * a + 0.5), ng = UInt32(g + (sg - g) * a + 0.5), nb = UInt32(b + (sb - b) * a + 0.5)
-                            row[x] = 0xff00_0000 | nr << 16 | ng << 8 | nb
+                            if m[k] == 0 { touched.append(Int32(k)) }
+                            if c > m[k] { m[k] = c }
                         }
-                        rmin[y] = Int.max; rmax[y] = -1
                     }
                 }
+            }
+            // blend each touched pixel once, clearing the mask for the next line
+            let (sr, sg, sb) = (color.red * 255, color.green * 255, color.blue * 255)
+            for k32 in touched {
+                let k = Int(k32)
+                let c = m[k]
+                m[k] = 0
+                guard c > 0 else { continue }
+                let a = color.alpha * Double(c) * (1.0 / 255)
+                let at = pixels + (k / width) * stride + k % width
+                let p = at.pointee
+                let r = Double((p >> 16) & 0xff), g = Double((p >> 8) & 0xff), b = Double(p & 0xff)
+                let nr = UInt32(r + (sr - r) * a + 0.5), ng = UInt32(g + (sg - g) * a + 0.5), nb = UInt32(b + (sb - b) * a + 0.5)
+                at.pointee = 0xff00_0000 | nr << 16 | ng << 8 | nb
             }
         }
     }
