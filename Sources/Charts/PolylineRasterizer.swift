@@ -41,13 +41,16 @@ struct PolylineRasterizer {
                     let inv = len2 > 0 ? 1 / len2 : 0
                     for y in y0..<y1 {
                         let py = Double(y) + 0.5 - a.y
+                        var inside = false
                         for x in x0..<x1 {
                             let px = Double(x) + 0.5 - a.x
                             // distance from the pixel centre to the segment
                             let t = min(1, max(0, (px * dx + py * dy) * inv))
                             let ex = px - t * dx, ey = py - t * dy
                             let d2 = ex * ex + ey * ey
-                            guard d2 < far2 else { continue }
+                            // a capsule meets a row in one interval: once out again, the row is done
+                            guard d2 < far2 else { if inside { break } else { continue } }
+                            inside = true
                             let c = UInt8(min(255, (hw + 0.5 - d2.squareRoot()) * 255))
                             let k = y * width + x
                             if m[k] == 0 { touched.append(Int32(k)) }

@@ -73,6 +73,40 @@ import Testing
         #expect(near(png.pixel(100, 100), low))
     }
 
+    @Test func noisyHeatmapRoundTripsExactly() throws {
+        // 40×40 pseudo-random cells, 5 px each: exercises literals and both match distances of
+        // the PNG deflater; every cell centre must read back as its colormap entry
+        var state: UInt64 = 12345
+        let values = (0..<1600).map { _ -> Double in
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Double(state >> 11) / Double(1 << 53)
+        }
+        var ax = Axes(); ax.showFrame = false
+        ax.heatmap(values, rows: 40, columns: 40, range: 0...1, showColorbar: false)
+        var fig = Figure(width: 144, height: 144)   // 200 px at 100 dpi
+        fig.panels = [ax]
+        let url = dir.appendingPathComponent("noisy.png")
+        try fig.render(to: url)
+        let png = try DecodedPNG(url: url)
+        let lut = Colormap.viridis.lookupTable()
+        // the axes rectangle: find it on the recording canvas at the same scale
+        let canvas = RecordingCanvas()
+        fig.draw(on: canvas, pixelsPerPoint: 100.0 / 72)
+        var rect = Rect(x: 0, y: 0, width: 0, height: 0)
+        for op in canvas.operations { if case .image(_, let r) = op { rect = r } }
+        var mismatches = 0
+        for r in 0..<40 {
+            for c in 0..<40 {
+                let x = Int((rect.minX + (Double(c) + 0.5) * rect.width / 40) * 100 / 72)
+                let y = Int((rect.minY + (Double(r) + 0.5) * rect.height / 40) * 100 / 72)
+                let want = lut[max(0, min(255, Int((values[r * 40 + c] * 255).rounded())))]
+                let got = png.pixel(x, y)
+                if got.r != Int(want >> 16 & 0xff) || got.g != Int(want >> 8 & 0xff) || got.b != Int(want & 0xff) { mismatches += 1 }
+            }
+        }
+        #expect(mismatches == 0)
+    }
+
     @Test func nonFiniteDataStillDraws() throws {
         var ax = Axes(yScale: .log)
         ax.line(x: [1, 2, 3, 4], y: [1, .nan, -.infinity, 0], color: Color(hex: 0x0000ff), marker: .circle)
