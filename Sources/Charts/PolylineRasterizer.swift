@@ -31,16 +31,26 @@ struct PolylineRasterizer {
             for run in runs where !run.isEmpty {
                 for s in 0..<max(1, run.count - 1) {
                     let a = run[s], b = run[min(s + 1, run.count - 1)]
-                    let x0 = max(cx0, Int((min(a.x, b.x) - reach).rounded(.down)))
-                    let x1 = min(cx1, Int((max(a.x, b.x) + reach).rounded(.up)))
                     let y0 = max(cy0, Int((min(a.y, b.y) - reach).rounded(.down)))
                     let y1 = min(cy1, Int((max(a.y, b.y) + reach).rounded(.up)))
-                    guard x0 < x1, y0 < y1 else { continue }
+                    guard y0 < y1 else { continue }
                     let dx = b.x - a.x, dy = b.y - a.y
                     let len2 = dx * dx + dy * dy
                     let inv = len2 > 0 ? 1 / len2 : 0
+                    let r = hw + 0.5
                     for y in y0..<y1 {
                         let py = Double(y) + 0.5 - a.y
+                        // only the part of the segment within r of this row can reach it
+                        var tLo = 0.0, tHi = 1.0
+                        if abs(dy) > 1e-12 {
+                            let t0 = (py - r) / dy, t1 = (py + r) / dy
+                            tLo = max(0, min(t0, t1)); tHi = min(1, max(t0, t1))
+                            if tLo > tHi { continue }
+                        } else if abs(py) >= r { continue }
+                        let xa = a.x + tLo * dx, xb = a.x + tHi * dx
+                        let x0 = max(cx0, Int((min(xa, xb) - r).rounded(.down)))
+                        let x1 = min(cx1, Int((max(xa, xb) + r).rounded(.up)))
+                        guard x0 < x1 else { continue }
                         var inside = false
                         for x in x0..<x1 {
                             let px = Double(x) + 0.5 - a.x
