@@ -77,7 +77,7 @@ struct PolylineRasterizer {
                 m[k] = 0
                 guard c > 0 else { continue }
                 let a = color.alpha * Double(c) * (1.0 / 255)
-                let at = pixels + (k / width) * stride + k % width
+                let at = stride == width ? pixels + k : pixels + (k / width) * stride + k % width
                 let p = at.pointee
                 let r = Double((p >> 16) & 0xff), g = Double((p >> 8) & 0xff), b = Double(p & 0xff)
                 let nr = UInt32(r + (sr - r) * a + 0.5), ng = UInt32(g + (sg - g) * a + 0.5), nb = UInt32(b + (sb - b) * a + 0.5)
