@@ -11,7 +11,7 @@ struct BNLab: ParsableCommand {
             Batch Normalization, measures them, and renders a static HTML report.
             """,
         version: bnlabVersion,
-        subcommands: [Train.self, Eval.self, Models.self, Bench.self]
+        subcommands: [Train.self, Eval.self, Models.self, Bench.self, Gallery.self]
     )
 }
 

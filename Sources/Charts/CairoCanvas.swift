@@ -1,0 +1,228 @@
+import CCairo
+import Foundation
+
+/// The Cairo-backed canvas: the only file that talks to Cairo. Draws in points; PNGs are
+/// rasterised on an image surface scaled to the requested dpi, SVG and PDF on vector surfaces.
+public final class CairoCanvas: Canvas {
+    let cr: OpaquePointer
+    private var currentFont: Font?
+    /// Device pixels per point on an RGB24 image surface (nil on vector surfaces), enabling the
+    /// fast polyline path.
+    private let rasterScale: Double?
+    private let scratch: RenderScratch?
+    private var clip: Rect?
+    private var widths: [String: Double] = [:]
+
+    init(context: OpaquePointer, rasterScale: Double? = nil, scratch: RenderScratch? = nil) {
+        cr = context
+        self.rasterScale = rasterScale
+        self.scratch = scratch
+        // unhinted metrics: text widths scale exactly with the font size, so layout is dpi-independent
+        let options = cairo_font_options_create()
+        cairo_font_options_set_hint_metrics(options, CAIRO_HINT_METRICS_OFF)
+        cairo_font_options_set_hint_style(options, CAIRO_HINT_STYLE_SLIGHT)
+        cairo_font_options_set_antialias(options, CAIRO_ANTIALIAS_GRAY)
+        cairo_set_font_options(cr, options)
+        cairo_font_options_destroy(options)
+    }
+
+    // MARK: - Canvas
+
+    public func stroke(_ path: Path, style: StrokeStyle) {
+        guard !path.isEmpty else { return }
+        if let scale = rasterScale, style.round, style.dash.isEmpty, strokeFast(path, style: style, scale: scale) { return }
+        setColor(style.color)
+        cairo_set_line_width(cr, style.width)
+        cairo_set_line_join(cr, style.round ? CAIRO_LINE_JOIN_ROUND : CAIRO_LINE_JOIN_MITER)
+        cairo_set_line_cap(cr, style.round ? CAIRO_LINE_CAP_ROUND : CAIRO_LINE_CAP_BUTT)
+        style.dash.withUnsafeBufferPointer { cairo_set_dash(cr, $0.baseAddress, Int32($0.count), 0) }
+        append(path)
+        cairo_stroke(cr)
+    }
+
+    public func fill(_ path: Path, color: Color) {
+        guard !path.isEmpty else { return }
+        append(path)
+        setColor(color)
+        cairo_fill(cr)
+    }
+
+    public func drawText(_ text: String, at point: Point, font: Font, color: Color, anchor: TextAnchor, rotation: Double) {
+        guard !text.isEmpty else { return }
+        select(font)
+        let w = measureText(text, font: font).width
+        var fe = cairo_font_extents_t()
+        cairo_font_extents(cr, &fe)
+        let dx: Double = switch anchor.horizontal { case .left: 0; case .center: -w / 2; case .right: -w }
+        let dy: Double = switch anchor.vertical {
+        case .top: font.capHeight
+        case .middle: font.capHeight / 2
+        case .baseline: 0
+        case .bottom: -fe.descent
+        }
+        cairo_save(cr)
+        cairo_translate(cr, point.x, point.y)
+        if rotation != 0 { cairo_rotate(cr, -rotation * .pi / 180) }
+        cairo_move_to(cr, dx, dy)
+        setColor(color)
+        cairo_show_text(cr, text)
+        cairo_new_path(cr)
+        cairo_restore(cr)
+    }
+
+    public func measureText(_ text: String, font: Font) -> TextMetrics {
+        // layout measures the same tick labels several times
+        let key = "\(font.size)|\(font.bold)|" + text
+        if let w = widths[key] { return TextMetrics(width: w) }
+        select(font)
+        var e = cairo_text_extents_t()
+        cairo_text_extents(cr, text, &e)
+        widths[key] = e.x_advance
+        return TextMetrics(width: e.x_advance)
+    }
+
+    public func drawImage(_ image: RasterImage, in rect: Rect) {
+        guard image.width > 0, image.height > 0, rect.width > 0, rect.height > 0 else { return }
+        var pixels = image.argb
+        pixels.withUnsafeMutableBytes { raw in
+            let surface = cairo_image_surface_create_for_data(raw.baseAddress!.assumingMemoryBound(to: UInt8.self),
+                                                              CAIRO_FORMAT_ARGB32, Int32(image.width), Int32(image.height),
+                                                              Int32(image.width * 4))
+            cairo_save(cr)
+            cairo_translate(cr, rect.x, rect.y)
+            cairo_scale(cr, rect.width / Double(image.width), rect.height / Double(image.height))
+            cairo_set_source_surface(cr, surface, 0, 0)
+            // nearest neighbour: every cell a crisp block, no interpolation seams
+            cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_NEAREST)
+            cairo_pattern_set_extend(cairo_get_source(cr), CAIRO_EXTEND_PAD)
+            cairo_rectangle(cr, 0, 0, Double(image.width), Double(image.height))
+            cairo_fill(cr)
+            cairo_restore(cr)
+            cairo_surface_destroy(surface)
+        }
+    }
+
+    public func setClip(_ rect: Rect?) {
+        clip = rect
+        cairo_reset_clip(cr)
+        if let r = rect {
+            cairo_rectangle(cr, r.x, r.y, r.width, r.height)
+            cairo_clip(cr)
+        }
+    }
+
+    // MARK: - Helpers
+
+    /// Straight-line polylines on the image surface go through `PolylineRasterizer`; returns false
+    /// (use Cairo) for curves or other surfaces.
+    private func strokeFast(_ path: Path, style: StrokeStyle, scale: Double) -> Bool {
+        let surface = cairo_get_target(cr)
+        guard cairo_image_surface_get_format(surface) == CAIRO_FORMAT_RGB24, let data = cairo_image_surface_get_data(surface) else { return false }
+        var runs: [[Point]] = [], run: [Point] = []
+        run.reserveCapacity(path.elements.count)
+        for e in path.elements {
+            switch e {
+            case .move(let p):
+                if !run.isEmpty { runs.append(run); run.removeAll(keepingCapacity: true) }
+                run.append(Point(p.x * scale, p.y * scale))
+            case .line(let p): run.append(Point(p.x * scale, p.y * scale))
+            case .curve, .close: return false
+            }
+        }
+        if !run.isEmpty { runs.append(run) }
+        let w = Int(cairo_image_surface_get_width(surface)), h = Int(cairo_image_surface_get_height(surface))
+        guard let scratch else { return false }
+        if scratch.rasterizer?.width != w || scratch.rasterizer?.height != h { scratch.rasterizer = PolylineRasterizer(width: w, height: h) }
+        let c = clip.map { (Int(($0.minX * scale).rounded()), Int(($0.minY * scale).rounded()),
+                            Int(($0.maxX * scale).rounded()), Int(($0.maxY * scale).rounded())) } ?? (0, 0, w, h)
+        cairo_surface_flush(surface)
+        let stride = Int(cairo_image_surface_get_stride(surface)) / 4
+        data.withMemoryRebound(to: UInt32.self, capacity: stride * h) { px in
+            scratch.rasterizer!.stroke(runs, lineWidth: style.width * scale, color: style.color, clip: c, pixels: px, stride: stride)
+        }
+        cairo_surface_mark_dirty(surface)
+        return true
+    }
+
+    private func append(_ path: Path) {
+        cairo_new_path(cr)
+        for e in path.elements {
+            switch e {
+            case .move(let p): cairo_move_to(cr, p.x, p.y)
+            case .line(let p): cairo_line_to(cr, p.x, p.y)
+            case let .curve(c1, c2, p): cairo_curve_to(cr, c1.x, c1.y, c2.x, c2.y, p.x, p.y)
+            case .close: cairo_close_path(cr)
+            }
+        }
+    }
+
+    private func setColor(_ c: Color) { cairo_set_source_rgba(cr, c.red, c.green, c.blue, c.alpha) }
+
+    private func select(_ font: Font) {
+        guard font != currentFont else { return }
+        cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, font.bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL)
+        cairo_set_font_size(cr, font.size)
+        currentFont = font
+    }
+
+    // MARK: - Surfaces
+
+    /// Rasterises `figure` at `dpi` and hands the pixels (Cairo's RGB24 words) to `body` while the
+    /// surface is alive, so the PNG encoder reads them without a copy.
+    static func rasterize<T>(_ figure: Figure, dpi: Double, _ body: (PixelBuffer, RenderScratch) throws -> T) throws -> T {
+        let scale = dpi / 72
+        let w = Int((figure.width * scale).rounded()), h = Int((figure.height * scale).rounded())
+        guard w > 0, h > 0, w <= 32767, h <= 32767, dpi.isFinite else {
+            throw ChartError.invalidSize(width: figure.width, height: figure.height, dpi: dpi)
+        }
+        return try RenderScratch.with { scratch in
+            // the surface draws into pooled memory; the figure paints its own opaque background
+            let stride = Int(cairo_format_stride_for_width(CAIRO_FORMAT_RGB24, Int32(w)))
+            RenderScratch.ensure(&scratch.surface, stride / 4 * h)
+            let pixels = scratch.surface.withUnsafeMutableBufferPointer { $0.baseAddress! }
+            let surface = pixels.withMemoryRebound(to: UInt8.self, capacity: stride * h) {
+                cairo_image_surface_create_for_data($0, CAIRO_FORMAT_RGB24, Int32(w), Int32(h), Int32(stride))
+            }
+            defer { cairo_surface_destroy(surface) }
+            guard cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS, let cr = cairo_create(surface) else {
+                throw ChartError.cairo(String(cString: cairo_status_to_string(cairo_surface_status(surface))))
+            }
+            cairo_scale(cr, scale, scale)
+            figure.draw(on: CairoCanvas(context: cr, rasterScale: scale, scratch: scratch), pixelsPerPoint: scale)
+            let status = cairo_status(cr)
+            cairo_destroy(cr)
+            guard status == CAIRO_STATUS_SUCCESS else { throw ChartError.cairo(String(cString: cairo_status_to_string(status))) }
+            cairo_surface_flush(surface)
+            return try body(PixelBuffer(width: w, height: h, wordsPerRow: stride / 4, pixels: UnsafePointer(pixels)), scratch)
+        }
+    }
+
+    /// Draws `figure` onto an SVG or PDF surface (in points) written to `url`.
+    static func renderVector(_ figure: Figure, to url: URL, format: ImageFormat) throws {
+        guard figure.width > 0, figure.height > 0, figure.width.isFinite, figure.height.isFinite else {
+            throw ChartError.invalidSize(width: figure.width, height: figure.height, dpi: 72)
+        }
+        let surface: OpaquePointer? = format == .svg
+            ? cairo_svg_surface_create(url.path, figure.width, figure.height)
+            : cairo_pdf_surface_create(url.path, figure.width, figure.height)
+        guard let surface, cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS, let cr = cairo_create(surface) else {
+            throw ChartError.io(path: url.path, reason: "cannot create \(format.rawValue) surface")
+        }
+        figure.draw(on: CairoCanvas(context: cr), pixelsPerPoint: 1)
+        cairo_destroy(cr)
+        cairo_surface_finish(surface)
+        let status = cairo_surface_status(surface)
+        cairo_surface_destroy(surface)
+        guard status == CAIRO_STATUS_SUCCESS else {
+            throw ChartError.io(path: url.path, reason: String(cString: cairo_status_to_string(status)))
+        }
+    }
+}
+
+/// Rasterised pixels, borrowed from the surface: rows of `wordsPerRow` `0x??RRGGBB` words.
+struct PixelBuffer {
+    let width: Int
+    let height: Int
+    let wordsPerRow: Int
+    let pixels: UnsafePointer<UInt32>
+}

@@ -1,0 +1,4 @@
+/// Output file formats.
+public enum ImageFormat: String, Sendable, CaseIterable {
+    case png, svg, pdf
+}
