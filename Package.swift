@@ -25,8 +25,12 @@ let package = Package(
         .target(name: "Datasets", dependencies: ["Engine", "CZlib"]),
         .target(name: "Charts", dependencies: ["CCairo", "CPNG"]),
         .target(name: "Studies", dependencies: ["Engine", "Datasets"]),
+        .target(name: "Report", dependencies: [
+            "Studies", "Charts",
+            .product(name: "Mustache", package: "swift-mustache"),
+        ]),
         .executableTarget(name: "bnlab", dependencies: [
-            "Engine", "Datasets", "Studies", "Charts",
+            "Engine", "Datasets", "Studies", "Charts", "Report",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "Logging", package: "swift-log"),
@@ -36,6 +40,7 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Datasets"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts", "CPNG"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Studies", "Charts", "Datasets", "CPNG"]),
         .testTarget(name: "StudiesTests", dependencies: ["Studies", "Engine", "Datasets"], resources: [.copy("Fixtures")]),
     ]
 )

@@ -42,17 +42,18 @@ struct Train: ParsableCommand {
                                     weightDecay: weightDecay, nesterov: nesterov, seed: seed, trainLimit: trainLimit)
         do { try config.validate() } catch { throw ValidationError(error.description) }
 
-        let (result, model) = try Trainer(config: config).run(train: train, test: test, normalization: normalization) { p in
+        let run = try Trainer(config: config).run(train: train, test: test, normalization: normalization) { p in
             stderrLine(String(format: "epoch %d/%d  loss %.4f  train acc %.2f%%  %.1fs",
                               p.epoch, p.epochs, p.meanLoss, p.trainAccuracy * 100, p.seconds))
         }
+        let (result, model) = (run.result, run.model)
         if let path = save {
-            try Checkpoint(spec: spec, normalization: normalization, model: model).write(to: URL(fileURLWithPath: path))
+            try Checkpoint(spec: spec, normalization: normalization, model: model).write(to: URL(fileURLWithPath: path), version: bnlabVersion)
         }
         if json {
             printJSON(TrainOutput(model: spec.description, finalLoss: result.finalLoss, testAccuracy: result.testAccuracy,
                                   testLoss: result.testLoss, trainAccuracy: result.trainAccuracy,
-                                  divergedAtStep: result.divergedAtStep, seconds: result.seconds, checkpoint: save))
+                                  divergedAtStep: result.divergedAtStep, seconds: run.seconds, checkpoint: save))
         } else {
             if let step = result.divergedAtStep { print("diverged at step \(step) (loss \(result.stepLosses.last ?? .nan))") }
             print(String(format: "final training loss %.4f", result.finalLoss))

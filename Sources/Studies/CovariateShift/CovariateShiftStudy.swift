@@ -16,7 +16,7 @@ public struct CovariateShiftStudy: Study {
         /// Iterations (the seed's "epochs": 100).
         public var iterations: Int = 100
         /// Independent repetitions, for bands.
-        public var seeds: [UInt64] = [0, 1, 2, 3, 4]
+        public var seeds: Int = 5
         public init() {}
     }
 
@@ -47,8 +47,11 @@ public struct CovariateShiftStudy: Study {
         var curves: [Curve] = []
         for sigma in config.noiseLevels {
             if context.isCancelled() { throw CancellationError() }
+            let start = Date()
             for normalized in [false, true] {
-                let runs = config.seeds.map { simulate(sigma: sigma, normalized: normalized, seed: $0) }
+                let runs = (0..<UInt64(max(1, config.seeds))).map {
+                    simulate(sigma: sigma, normalized: normalized, seed: context.seed &+ $0)
+                }
                 let n = Double(runs.count)
                 var mean = [Double](repeating: 0, count: config.iterations)
                 var meanStd = mean, spread = mean
@@ -62,7 +65,7 @@ public struct CovariateShiftStudy: Study {
                 curves.append(Curve(noise: sigma, normalized: normalized, mean: mean,
                                     meanAcrossSeedsStd: meanStd, spread: spread, maxAbsMean: maxAbs))
             }
-            context.progress("covariate shift σ=\(sigma)")
+            context.progress(WorkDone(label: "σ \(sigma)", seconds: Date().timeIntervalSince(start)))
         }
         return Result(config: config, curves: curves)
     }

@@ -12,7 +12,8 @@ public struct LRSweepStudy: Study {
     public struct Config: Codable, Sendable, Equatable {
         public var depths: [Int] = [2, 6]
         public var learningRates: [Float] = [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3]
-        public var seeds: [UInt64] = [0]
+        /// Seeds per grid point (the base seed and the ones after it).
+        public var seeds: Int = 1
         public var epochs: Int = 1
         /// The first N training images (nil: all).
         public var trainLimit: Int? = 10_000
@@ -43,7 +44,7 @@ public struct LRSweepStudy: Study {
     public var config: Config
     public init(config: Config = Config()) { self.config = config }
 
-    public var workUnits: Int { config.depths.count * 2 * config.learningRates.count * config.seeds.count }
+    public var workUnits: Int { config.depths.count * 2 * config.learningRates.count * config.seeds }
 
     /// The training configuration of one grid point.
     public func trainingConfig(depth: Int, batchNorm: Bool, learningRate: Float, seed: UInt64,
@@ -61,7 +62,7 @@ public struct LRSweepStudy: Study {
         for depth in config.depths {
             for bn in [false, true] {
                 for lr in config.learningRates {
-                    for seed in config.seeds { grid.append((depth, bn, lr, seed)) }
+                    for k in 0..<config.seeds { grid.append((depth, bn, lr, context.seed &+ UInt64(k))) }
                 }
             }
         }
@@ -73,11 +74,12 @@ public struct LRSweepStudy: Study {
         for c in configs { try c.validate() }
 
         let results = try ParallelRunner(jobs: context.jobs).map(configs, isCancelled: context.isCancelled) { i, c in
-            let (result, _) = try Trainer(config: c).run(train: context.train, test: context.test,
-                                                         normalization: context.normalization)
+            let run = try Trainer(config: c).run(train: context.train, test: context.test,
+                                                 normalization: context.normalization)
             let p = points[i]
-            context.progress("lr-sweep depth \(p.depth) \(p.bn ? "BN" : "no BN") lr \(p.lr) seed \(p.seed)")
-            return result
+            context.progress(WorkDone(label: "depth \(p.depth) \(p.bn ? "BN" : "no-BN") lr \(p.lr) seed \(p.seed)",
+                                      seconds: run.seconds))
+            return run.result
         }
 
         let runs = zip(points, results).map { p, r in

@@ -11,6 +11,13 @@ public struct EpochProgress: Sendable {
     public var seconds: Double
 }
 
+/// A finished training run: its reproducible result, the trained model and the wall time.
+public struct TrainingRun {
+    public var result: TrainingResult
+    public var model: Sequential
+    public var seconds: Double
+}
+
 /// Trains one model with SGD on a training set and evaluates it on a test set.
 ///
 /// Randomness comes from `config.seed` alone: one stream initialises the weights (so BN and
@@ -22,7 +29,7 @@ public struct Trainer: Sendable {
 
     /// Runs the training and returns the measured result and the trained model.
     public func run(train: ImageSet, test: ImageSet, normalization: Normalization,
-                    progress: (EpochProgress) -> Void = { _ in }) throws -> (TrainingResult, Sequential) {
+                    progress: (EpochProgress) -> Void = { _ in }) throws -> TrainingRun {
         try config.validate()
         let start = Date()
         var root = SeededGenerator(seed: config.seed)
@@ -62,8 +69,7 @@ public struct Trainer: Sendable {
                 }
                 if diverged != nil {
                     epochs.append(.init(epoch: epoch, meanLoss: Float(lossSum / Double(max(1, losses.count))),
-                                        trainAccuracy: Float(correct) / Float(max(1, seen)),
-                                        seconds: Date().timeIntervalSince(epochStart)))
+                                        trainAccuracy: Float(correct) / Float(max(1, seen))))
                     lastEpochAccuracy = Float(correct) / Float(max(1, seen))
                     break training
                 }
@@ -71,11 +77,10 @@ public struct Trainer: Sendable {
             let steps = Double(loader.batchCount)
             lastEpochAccuracy = Float(correct) / Float(max(1, seen))
             let summary = TrainingResult.Epoch(epoch: epoch, meanLoss: Float(lossSum / steps),
-                                               trainAccuracy: lastEpochAccuracy,
-                                               seconds: Date().timeIntervalSince(epochStart))
+                                               trainAccuracy: lastEpochAccuracy)
             epochs.append(summary)
             progress(EpochProgress(epoch: epoch, epochs: config.epochs, meanLoss: summary.meanLoss,
-                                   trainAccuracy: summary.trainAccuracy, seconds: summary.seconds))
+                                   trainAccuracy: summary.trainAccuracy, seconds: Date().timeIntervalSince(epochStart)))
         }
 
         let evaluation = try Evaluator(batchSize: 1000).evaluate(model, on: test, normalization: normalization)
@@ -86,7 +91,7 @@ public struct Trainer: Sendable {
             finalLoss: diverged != nil ? losses.last ?? .nan : tail.reduce(0, +) / Float(max(1, tail.count)),
             trainAccuracy: lastEpochAccuracy,
             testAccuracy: evaluation.accuracy, testLoss: evaluation.loss,
-            divergedAtStep: diverged, seconds: Date().timeIntervalSince(start))
-        return (result, model)
+            divergedAtStep: diverged)
+        return TrainingRun(result: result, model: model, seconds: Date().timeIntervalSince(start))
     }
 }

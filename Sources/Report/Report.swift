@@ -1,0 +1,1 @@
+// Report module: results → view model → figures and Mustache HTML.
