@@ -11,6 +11,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
     ],
     targets: [
         // MARK: - C libraries (pkg-config, Debian packages)
@@ -24,7 +25,7 @@ let package = Package(
                 swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
         .target(name: "Datasets", dependencies: ["Engine", "CZlib"]),
         .target(name: "Charts", dependencies: ["CCairo", "CPNG"]),
-        .target(name: "Studies", dependencies: ["Engine", "Datasets"]),
+        .target(name: "Studies", dependencies: ["Engine", "Datasets", .product(name: "Yams", package: "Yams")]),
         .target(name: "Report", dependencies: [
             "Studies", "Charts",
             .product(name: "Mustache", package: "swift-mustache"),

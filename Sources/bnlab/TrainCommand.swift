@@ -42,10 +42,10 @@ struct Train: ParsableCommand {
                                     weightDecay: weightDecay, nesterov: nesterov, seed: seed, trainLimit: trainLimit)
         do { try config.validate() } catch { throw ValidationError(error.description) }
 
-        let run = try Trainer(config: config).run(train: train, test: test, normalization: normalization) { p in
+        let run = try Trainer(config: config).run(train: train, test: test, normalization: normalization, progress: { p in
             stderrLine(String(format: "epoch %d/%d  loss %.4f  train acc %.2f%%  %.1fs",
                               p.epoch, p.epochs, p.meanLoss, p.trainAccuracy * 100, p.seconds))
-        }
+        })
         let (result, model) = (run.result, run.model)
         if let path = save {
             try Checkpoint(spec: spec, normalization: normalization, model: model).write(to: URL(fileURLWithPath: path), version: bnlabVersion)

@@ -75,7 +75,8 @@ public struct LRSweepStudy: Study {
 
         let results = try ParallelRunner(jobs: context.jobs).map(configs, isCancelled: context.isCancelled) { i, c in
             let run = try Trainer(config: c).run(train: context.train, test: context.test,
-                                                 normalization: context.normalization)
+                                                 normalization: context.normalization,
+                                                 isCancelled: context.isCancelled)
             let p = points[i]
             context.progress(WorkDone(label: "depth \(p.depth) \(p.bn ? "BN" : "no-BN") lr \(p.lr) seed \(p.seed)",
                                       seconds: run.seconds))

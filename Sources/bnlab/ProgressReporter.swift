@@ -1,0 +1,85 @@
+import Foundation
+import Logging
+import Studies
+
+/// Shows pipeline progress on stderr: a redrawn bar on a terminal, one plain line per finished
+/// run otherwise (CI logs), nothing with `--quiet`.
+final class ProgressReporter: @unchecked Sendable {
+    enum Style { case bar, lines, quiet }
+
+    private let style: Style
+    private let start = Date()
+    private let lock = NSLock()
+    private let logger = Logger(label: "bnlab")
+    private var lastWidth = 0
+
+    init(quiet: Bool) {
+        style = quiet ? .quiet : (isatty(STDERR_FILENO) == 1 ? .bar : .lines)
+    }
+
+    /// Reports one finished unit of work.
+    func update(_ p: PipelineProgress) {
+        lock.withLock {
+            let elapsed = Date().timeIntervalSince(start)
+            let eta = p.done > 0 ? elapsed / Double(p.done) * Double(p.total - p.done) : 0
+            switch style {
+            case .quiet:
+                return
+            case .lines:
+                logger.info("[\(p.done)/\(p.total)] \(p.study) \(p.label)  elapsed \(Self.clock(elapsed))")
+            case .bar:
+                let width = 24
+                let filled = p.total > 0 ? width * p.done / p.total : width
+                let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+                let line = "\r\(bar) \(p.done)/\(p.total)  \(p.study): \(p.label)  \(Self.clock(elapsed)) elapsed, ETA \(Self.clock(eta))"
+                let padded = line.count < lastWidth ? line + String(repeating: " ", count: lastWidth - line.count) : line
+                lastWidth = line.count
+                FileHandle.standardError.write(Data(padded.utf8))
+            }
+        }
+    }
+
+    /// A one-off message, on its own line.
+    func note(_ message: String) {
+        lock.withLock {
+            guard style != .quiet else { return }
+            if style == .bar, lastWidth > 0 { FileHandle.standardError.write(Data("\n".utf8)); lastWidth = 0 }
+            FileHandle.standardError.write(Data((message + "\n").utf8))
+        }
+    }
+
+    /// Ends the bar's line.
+    func finish() {
+        lock.withLock {
+            if style == .bar, lastWidth > 0 { FileHandle.standardError.write(Data("\n".utf8)); lastWidth = 0 }
+        }
+    }
+
+    static func clock(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded())
+        return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
+    }
+}
+
+/// Turns Ctrl-C into a flag that long loops poll, instead of killing the process mid-write.
+final class Interrupt: @unchecked Sendable {
+    private let lock = NSLock()
+    private var flag = false
+    private var sources: [any DispatchSourceSignal] = []
+
+    /// Starts catching SIGINT and SIGTERM.
+    func install(onInterrupt: @escaping @Sendable () -> Void) {
+        for sig in [SIGINT, SIGTERM] {
+            signal(sig, SIG_IGN)
+            let s = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            s.setEventHandler { [weak self] in
+                self?.lock.withLock { self?.flag = true }
+                onInterrupt()
+            }
+            s.resume()
+            sources.append(s)
+        }
+    }
+
+    var isSet: Bool { lock.withLock { flag } }
+}

@@ -1,0 +1,91 @@
+import Datasets
+import Foundation
+import Testing
+@testable import Studies
+
+@Suite struct PipelineTests {
+    func tinyConfig() -> PipelineConfig {
+        var c = PipelineConfig.profile("quick")!
+        c.dataset = "synthetic"
+        c.lrSweep.depths = [2, 3]
+        c.lrSweep.learningRates = [0.01, 0.1, 1000]
+        c.lrSweep.trainLimit = 256
+        c.lrSweep.batchSize = 32
+        c.lrSweep.seeds = 2
+        c.covariateShift.iterations = 20
+        c.covariateShift.samples = 200
+        c.covariateShift.seeds = 2
+        return c
+    }
+
+    @Test func resultsDoNotDependOnJobsAndRoundTrip() throws {
+        let pipeline1 = Pipeline(config: tinyConfig(), jobs: 1)
+        let pipeline2 = Pipeline(config: tinyConfig(), jobs: 2)
+        let done = Counter()
+        var a = try pipeline1.run(dataset: synthetic, bnlabVersion: "t", gitCommit: nil, machine: "m",
+                                  progress: { _ in _ = done.increment() })
+        var b = try pipeline2.run(dataset: synthetic, bnlabVersion: "t", gitCommit: nil, machine: "m")
+        #expect(done.value == pipeline1.totalWork)
+        #expect(pipeline1.totalWork == 2 * 2 * 3 * 2 + 3)
+        #expect(a.timings.runs.count == pipeline1.totalWork)
+        // Apart from the timings section, the files are byte-identical.
+        a.timings = b.timings
+        #expect(try a.encoded() == b.encoded())
+        // metrics.json decodes back to the same bytes.
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("metrics-\(UUID()).json")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try a.encoded().write(to: url)
+        b = try RunResults.read(from: url)
+        #expect(try a.encoded() == b.encoded())
+    }
+
+    @Test func findingsReflectTheRuns() throws {
+        let r = try Pipeline(config: tinyConfig(), jobs: 2).run(dataset: synthetic, bnlabVersion: "t", gitCommit: nil, machine: "m")
+        let sweep = try #require(r.lrSweep)
+        #expect(sweep.runs.count == 24)
+        // lr 1000 must fail in both arms at every depth (the criterion is reported, not hidden).
+        for run in sweep.runs where run.learningRate == 1000 { #expect(run.failed, "\(run.depth) \(run.batchNorm)") }
+        for f in sweep.findings {
+            #expect(f.withBN.largestTrainingLearningRate ?? 0 < 1000)
+            #expect(f.withBN.learningRates == [0.01, 0.1, 1000])
+        }
+        #expect(r.findings.contains { $0.id == "lr-sweep.depth2.bn.best_accuracy" && $0.value != nil })
+        let shift = try #require(r.covariateShift)
+        for c in shift.curves where c.normalized {
+            #expect(c.mean.allSatisfy { abs($0) < 1e-9 })
+            #expect(c.spread.allSatisfy { abs($0 - 1) < 1e-3 })
+        }
+        let raw = try #require(shift.curves.first { !$0.normalized && $0.noise == 0.1 })
+        #expect(raw.spread.last! < 0.9, "tanh contracts the spread without normalisation")
+    }
+
+    @Test func configFileOverridesAndRejectsUnknownKeys() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cfg-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func write(_ name: String, _ text: String) throws -> URL {
+            let url = dir.appendingPathComponent(name)
+            try Data(text.utf8).write(to: url)
+            return url
+        }
+        let yaml = try write("a.yaml", "profile: full\nlrSweep:\n  depths: [2, 4]\n  trainLimit: 2000\n")
+        let c = try ConfigLoader.load(profile: nil, file: yaml)
+        #expect(c.profile == "full" && c.lrSweep.depths == [2, 4] && c.lrSweep.trainLimit == 2000 && c.lrSweep.seeds == 3)
+
+        func message(_ text: String, _ ext: String = "json") -> String {
+            do { _ = try ConfigLoader.load(profile: nil, file: try write("b.\(ext)", text)); return "accepted" } catch {
+                return "\(error)"
+            }
+        }
+        #expect(message(#"{"lrSweep": {"learningRate": [0.1]}}"#).hasPrefix("lrSweep.learningRate: unknown key"))
+        #expect(message(#"{"lrSweep": {"learningRate": [0.1]}}"#).contains("learningRates"))
+        #expect(message(#"{"lrSweep": {"learningRates": [0.1, -1]}}"#).hasPrefix("lrSweep.learningRates:"))
+        #expect(message(#"{"lrSweep": {"learningRates": []}}"#).contains("empty"))
+        #expect(message(#"{"lrSweep": {"depths": [0]}}"#).hasPrefix("lrSweep.depths:"))
+        #expect(message(#"{"lrSweep": {"batchSize": 0}}"#).hasPrefix("lrSweep.batchSize:"))
+        #expect(message(#"{"studies": ["lr-sweep", "nope"]}"#).contains("valid: covariate-shift, lr-sweep"))
+        #expect(message(#"{"lrSweep": {"epochs": "two"}}"#).hasPrefix("lrSweep.epochs: has the wrong type"))
+        #expect(message("profile: [", "yaml").contains("not valid YAML"))
+        #expect(message(#"{"profile": "huge"}"#).hasPrefix("profile: unknown profile"))
+    }
+}
