@@ -40,11 +40,8 @@ extension PageView {
                 continue
             }
         }
-        if let comparison, let baseline {
+        if let comparison {
             self.comparison = ComparisonView(comparison, baseline: baseline, figure: figures["lr-sweep-accuracy-baseline"])
-            contents.append(Link(label: "Compared with baseline", href: "#comparison"))
-        } else if let comparison {
-            self.comparison = ComparisonView(comparison, baseline: nil, figure: nil)
             contents.append(Link(label: "Compared with baseline", href: "#comparison"))
         }
         contents.append(Link(label: "Reproduce this report", href: "#reproduce"))
