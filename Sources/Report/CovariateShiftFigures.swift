@@ -50,8 +50,8 @@ enum CovariateShiftFigures {
             + "of x ← tanh(x + σ·noise) for σ = \(levelsText), raw and normalised each iteration; the bottom row shows the population's standard deviation."
         let caption = "Top: the population mean at each iteration (averaged over \(seeds) seed\(seeds == 1 ? "" : "s")"
             + (seeds > 1 ? "; the band is ± one standard deviation across seeds, i.e. how far a single run drifts" : "")
-            + "). Bottom: the population's standard deviation. Raw: the spread collapses and each run's mean wanders; "
-            + "normalised: mean 0 and spread 1 at every iteration."
+            + "). Bottom: the population's standard deviation. Raw: the spread shrinks to a level set by the noise, "
+            + "and the mean moves from one iteration to the next; normalised: mean 0 and spread 1 at every iteration."
         return ReportFigure(name: "covariate-shift-drift", study: CovariateShiftStudy.id, figure: fig,
                             alt: alt, caption: caption)
     }

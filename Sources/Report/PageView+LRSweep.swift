@@ -67,8 +67,9 @@ extension PageView.LRSweepView {
             return PageView.Cell(text: runs.count > 1 ? "trained (\(runs.count)/\(runs.count))" : "trained", flagged: false)
         }
         let reason = first.failureReason ?? "failed"
-        let text = runs.count > 1 ? "\(failed.count)/\(runs.count) failed: \(reason)" + (failed.count > 1 ? " (seed \(first.seed))" : "")
-                                  : "failed: \(reason)"
+        let text = runs.count == 1 ? "failed: \(reason)"
+            : failed.count == 1 ? "1/\(runs.count) failed (seed \(first.seed): \(reason))"
+            : "\(failed.count)/\(runs.count) failed (first, seed \(first.seed): \(reason))"
         return PageView.Cell(text: text, flagged: true)
     }
 }

@@ -123,7 +123,7 @@ struct ReportWriterTests {
         let (dir, html) = try write(baseline: baseline)
         defer { try? FileManager.default.removeItem(at: dir) }
         #expect(html.contains("Compared with baseline"))
-        #expect(html.contains("class=\"regressed\">regressed"))
+        #expect(html.contains("class=\"verdict regressed\">regressed"))
         #expect(html.contains("src=\"figures/lr-sweep-accuracy-baseline.png\""))
         let png = try DecodedPNG(url: dir.appendingPathComponent("figures/lr-sweep-accuracy-baseline.png"))
         #expect(png.text["Title"]?.contains("baseline") == true)
