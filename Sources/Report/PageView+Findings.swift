@@ -61,9 +61,18 @@ extension PageView {
 
     /// "Accuracy stays within 2 points of its best over 1.5 decades of learning rate with BN, 0.5 without."
     static func windowSentence(_ f: LRSweepFindings) -> String? {
-        guard let b = f.withBN.windowDecades, let p = f.withoutBN.windowDecades else { return nil }
-        func w(_ d: Float) -> String { d == 0 ? "a single grid point" : ReportFormat.decades(Double(d)) }
-        return "Accuracy stays within 2 points of its best over \(w(b)) of learning rate with BN, \(w(p)) without."
+        // An arm where nothing trained has no window worth the name (every point sits near chance),
+        // and the largest-LR sentence already says so.
+        func w(_ a: LRSweepFindings.Arm) -> String? {
+            guard a.largestTrainingLearningRate != nil, let d = a.windowDecades else { return nil }
+            return d == 0 ? "a single grid point" : ReportFormat.decades(Double(d))
+        }
+        switch (w(f.withBN), w(f.withoutBN)) {
+        case let (b?, p?): return "Accuracy stays within 2 points of its best over \(b) of learning rate with BN, \(p) without."
+        case let (b?, nil): return "With BN, accuracy stays within 2 points of its best over \(b) of learning rate."
+        case let (nil, p?): return "Without BN, accuracy stays within 2 points of its best over \(p) of learning rate."
+        case (nil, nil): return nil
+        }
     }
 
     /// How much to trust the numbers: seeds, data and epochs.

@@ -33,7 +33,8 @@ extension PageView.LRSweepView {
                     bestLR: arm.bestLearningRate.map(lr) ?? "–",
                     bestAccuracy: arm.bestAccuracy.map { ReportFormat.accuracy(Double($0)) } ?? "–",
                     largestLR: arm.largestTrainingLearningRate.map(lr) ?? "none",
-                    window: arm.windowDecades.map { $0 == 0 ? "one grid point" : ReportFormat.decades(Double($0)) } ?? "–",
+                    window: arm.largestTrainingLearningRate == nil ? "none (nothing trained)"
+                        : arm.windowDecades.map { $0 == 0 ? "one grid point" : ReportFormat.decades(Double($0)) } ?? "–",
                     ratio: k == 0 ? (f.largestLearningRateRatio.map { ReportFormat.ratio(Double($0)) } ?? "–") : "",
                     startsGroup: k == 0))
             }

@@ -110,7 +110,24 @@ struct ReportWriterTests {
         let (dir, html) = try write(results: results)
         defer { try? FileManager.default.removeItem(at: dir) }
         #expect(html.contains("<strong>ConvNet (depth 2).</strong> With BN the largest learning rate that trains is 1; without BN no learning rate in the grid trained."))
+        // The window of an arm where nothing trained is not reported as if it meant something.
+        #expect(html.contains("With BN, accuracy stays within 2 points of its best over"))
+        #expect(html.components(separatedBy: "stays within 2 points of its best").count == 2)
+        #expect(html.contains("<td class=\"num\">none (nothing trained)</td>"))
         #expect(html.contains("<strong>deep CNN, depth 3.</strong> No learning rate in the grid trained, with or without BN."))
+    }
+
+    @Test func findingsStateTheRatioAndTheEdgeOfTheGrid() throws {
+        var results = ReportFixture.results
+        var sweep = try #require(results.lrSweep)
+        sweep.findings[0].withBN.largestTrainingLearningRate = 30
+        sweep.findings[0].withoutBN.largestTrainingLearningRate = 1
+        sweep.findings[0].largestLearningRateRatio = 30
+        results.lrSweep = sweep
+        let (dir, html) = try write(results: results)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        #expect(html.contains("With BN the largest learning rate that trains is 30; without, 1: 30× higher. "
+            + "30 is the top of the grid, so the true limit with BN may be higher."))
     }
 
     @Test func baselineAddsTheComparisonSectionAndFigure() throws {
