@@ -1,0 +1,100 @@
+import Foundation
+import Studies
+
+extension PageView {
+    /// The findings box: plain sentences with numbers, per network first, then the simulation.
+    static func findings(_ results: RunResults) -> [Sentence] {
+        var out: [Sentence] = []
+        if let sweep = results.lrSweep {
+            let top = sweep.config.learningRates.max().map(Double.init)
+            // One item per network: the largest LR that trains, the best accuracy, the window.
+            for f in sweep.findings {
+                let text = [largestLRSentence(f, top: top), bestAccuracySentence(f), windowSentence(f)].compactMap { $0 }
+                out.append(Sentence(lead: LRSweepFigures.network(f.depth), text: text.joined(separator: " ")))
+            }
+            out.append(Sentence(lead: nil, text: noiseSentence(sweep.config, trainImages: results.dataset.trainImages)))
+        }
+        if let shift = results.covariateShift, let s = shiftSentence(shift) {
+            out.append(Sentence(lead: "Covariate shift", text: s))
+        }
+        return out
+    }
+
+    /// "With BN the largest learning rate that trains is 0.3; without, 0.03: 10× higher."
+    static func largestLRSentence(_ f: LRSweepFindings, top: Double?) -> String {
+        let bn = f.withBN.largestTrainingLearningRate.map(Double.init)
+        let plain = f.withoutBN.largestTrainingLearningRate.map(Double.init)
+        let lr = ReportFormat.learningRate
+        var s: String
+        switch (bn, plain) {
+        case let (b?, p?):
+            s = "With BN the largest learning rate that trains is \(lr(b)); without, \(lr(p))"
+            let r = b / p
+            if abs(r - 1) < 1e-6 { s += ": the same." }
+            else if r > 1 { s += ": " + ReportFormat.ratio(r) + " higher." }
+            else { s += ": " + ReportFormat.ratio(1 / r) + " lower with BN." }
+        case let (b?, nil):
+            s = "With BN the largest learning rate that trains is \(lr(b)); without BN no learning rate in the grid trained."
+        case let (nil, p?):
+            s = "With BN no learning rate in the grid trained; without BN the largest that trains is \(lr(p))."
+        case (nil, nil):
+            s = "No learning rate in the grid trained, with or without BN."
+        }
+        // The sweep cannot see past its grid: say so when an arm still trains at the top.
+        let capped = [(bn, "with BN"), (plain, "without BN")].filter { $0.0 != nil && $0.0 == top }.map(\.1)
+        if let top, !capped.isEmpty {
+            s += " \(lr(top)) is the top of the grid, so the true limit \(capped.joined(separator: " and ")) may be higher."
+        }
+        return s
+    }
+
+    /// "Best test accuracy: 88.1% with BN (at LR 0.1), 86.0% without (at LR 0.03): 2.1 points more with BN."
+    static func bestAccuracySentence(_ f: LRSweepFindings) -> String? {
+        guard let ab = f.withBN.bestAccuracy, let lb = f.withBN.bestLearningRate,
+              let ap = f.withoutBN.bestAccuracy, let lp = f.withoutBN.bestLearningRate else { return nil }
+        let acc = { (a: Float) in ReportFormat.accuracy(Double(a)) }
+        let lr = { (v: Float) in ReportFormat.learningRate(Double(v)) }
+        let d = Double(ab - ap) * 100
+        let diff = abs(d) < 0.05 ? "the same" : String(format: "%.1f points %@ with BN", abs(d), d > 0 ? "more" : "fewer")
+        return "Best test accuracy: \(acc(ab)) with BN (at LR \(lr(lb))), \(acc(ap)) without (at LR \(lr(lp))): \(diff)."
+    }
+
+    /// "Accuracy stays within 2 points of its best over 1.5 decades of learning rate with BN, 0.5 without."
+    static func windowSentence(_ f: LRSweepFindings) -> String? {
+        // An arm where nothing trained has no window worth the name (every point sits near chance),
+        // and the largest-LR sentence already says so.
+        func w(_ a: LRSweepFindings.Arm) -> String? {
+            guard a.largestTrainingLearningRate != nil, let d = a.windowDecades else { return nil }
+            return d == 0 ? "a single grid point" : ReportFormat.decades(Double(d))
+        }
+        switch (w(f.withBN), w(f.withoutBN)) {
+        case let (b?, p?): return "Accuracy stays within 2 points of its best over \(b) of learning rate with BN, \(p) without."
+        case let (b?, nil): return "With BN, accuracy stays within 2 points of its best over \(b) of learning rate."
+        case let (nil, p?): return "Without BN, accuracy stays within 2 points of its best over \(p) of learning rate."
+        case (nil, nil): return nil
+        }
+    }
+
+    /// How much to trust the numbers: seeds, data and epochs.
+    static func noiseSentence(_ c: LRSweepStudy.Config, trainImages: Int) -> String {
+        let images = ReportFormat.count(min(c.trainLimit ?? trainImages, trainImages))
+        let epochs = c.epochs == 1 ? "one epoch" : "\(c.epochs) epochs"
+        if c.seeds == 1 {
+            return "These numbers come from one seed per grid point, \(images) training images and \(epochs): "
+                + "differences of a point or so in accuracy, or of one grid step in learning rate, are within seed noise."
+        }
+        return "These numbers are means over \(c.seeds) seeds per grid point, \(images) training images and \(epochs); "
+            + "the tables give the spread across seeds."
+    }
+
+    /// The simulation in one sentence, at the noise level where the raw mean drifts most.
+    static func shiftSentence(_ shift: CovariateShiftStudy.Result) -> String? {
+        let raw = shift.curves.filter { !$0.normalized }
+        guard let worst = raw.max(by: { $0.maxAbsMean < $1.maxAbsMean }),
+              let norm = shift.curves.first(where: { $0.normalized && $0.noise == worst.noise }) else { return nil }
+        let n = ReportFormat.number
+        return "In the simulation (σ = \(n(worst.noise))), without normalisation the mean of a layer's inputs "
+            + "drifts up to \(String(format: "%.2f", worst.maxAbsMean)) from zero and their spread ends at \(String(format: "%.2f", worst.spread.last ?? .nan)); "
+            + "normalising each iteration keeps the mean within \(String(format: "%.2f", norm.maxAbsMean)) and the spread at \(String(format: "%.2f", norm.spread.last ?? .nan))."
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import Studies
+
+extension PageView.LRSweepView {
+    init(_ sweep: LRSweepStudy.Result, results: RunResults, figures: [String: PageView.FigureView],
+         reproduce: PageView.Reproduce) {
+        let c = sweep.config
+        let lr = { (v: Float) in ReportFormat.learningRate(Double(v)) }
+        let grid = c.learningRates
+        let images = ReportFormat.count(min(c.trainLimit ?? results.dataset.trainImages, results.dataset.trainImages))
+        setup = "Networks: \(c.depths.map(LRSweepFigures.network).joined(separator: "; ")), each with and without BN. "
+            + "Learning rates: \(grid.map(lr).joined(separator: ", ")) (\(grid.count) points). "
+            + "SGD with momentum \(ReportFormat.number(Double(c.momentum))), batch \(c.batchSize), "
+            + "\(images) training images, \(c.epochs) epoch\(c.epochs == 1 ? "" : "s"), "
+            + "\(c.seeds) seed\(c.seeds == 1 ? "" : "s") per grid point; "
+            + "test accuracy on all \(ReportFormat.count(results.dataset.testImages)) test images. "
+            + "\(sweep.runs.count) training runs in all."
+        failureCriterion = FailureCriterion.statement
+        seedNote = c.seeds > 1 ? "Accuracies are means ± standard deviation over \(c.seeds) seeds." : "One seed per grid point."
+        accuracyFigure = figures["lr-sweep-accuracy"]
+        lossFigures = c.depths.compactMap { figures["lr-sweep-loss-depth\($0)"] }
+        heatmapFigure = figures["lr-sweep-heatmap"]
+        self.reproduce = reproduce
+
+        summary = []
+        grids = []
+        for f in sweep.findings {
+            let network = LRSweepFigures.network(f.depth)
+            for (k, arm) in [f.withBN, f.withoutBN].enumerated() {
+                summary.append(PageView.SummaryRow(
+                    network: k == 0 ? network : "",
+                    arm: ArmStyle.label(batchNorm: arm.batchNorm),
+                    bestLR: arm.bestLearningRate.map(lr) ?? "–",
+                    bestAccuracy: arm.bestAccuracy.map { ReportFormat.accuracy(Double($0)) } ?? "–",
+                    largestLR: arm.largestTrainingLearningRate.map(lr) ?? "none",
+                    window: arm.largestTrainingLearningRate == nil ? "none (nothing trained)"
+                        : arm.windowDecades.map { $0 == 0 ? "one grid point" : ReportFormat.decades(Double($0)) } ?? "–",
+                    ratio: k == 0 ? (f.largestLearningRateRatio.map { ReportFormat.ratio(Double($0)) } ?? "–") : "",
+                    startsGroup: k == 0))
+            }
+            var rows: [PageView.GridRow] = []
+            for rate in grid {
+                func cells(_ bn: Bool) -> (String, PageView.Cell) {
+                    let arm = bn ? f.withBN : f.withoutBN
+                    let acc: String
+                    if let i = arm.learningRates.firstIndex(of: rate) {
+                        acc = ReportFormat.accuracy(Double(arm.meanAccuracy[i]), std: c.seeds > 1 ? Double(arm.stdAccuracy[i]) : nil)
+                    } else {
+                        acc = "–"
+                    }
+                    let runs = sweep.runs.filter { $0.depth == f.depth && $0.batchNorm == bn && $0.learningRate == rate }
+                    return (acc, Self.status(runs))
+                }
+                let (bnAcc, bnStatus) = cells(true)
+                let (plainAcc, plainStatus) = cells(false)
+                rows.append(PageView.GridRow(lr: lr(rate), bnAccuracy: bnAcc, bnStatus: bnStatus,
+                                             noBNAccuracy: plainAcc, noBNStatus: plainStatus))
+            }
+            grids.append(PageView.GridTable(network: network, rows: rows))
+        }
+    }
+
+    /// "trained", or why it failed; with several seeds, how many of them failed.
+    static func status(_ runs: [LRSweepStudy.Run]) -> PageView.Cell {
+        guard !runs.isEmpty else { return PageView.Cell(text: "not run", flagged: false) }
+        let failed = runs.filter(\.failed)
+        guard let first = failed.first else {
+            return PageView.Cell(text: runs.count > 1 ? "trained (\(runs.count)/\(runs.count))" : "trained", flagged: false)
+        }
+        let reason = first.failureReason ?? "failed"
+        let text = runs.count == 1 ? "failed: \(reason)"
+            : failed.count == 1 ? "1/\(runs.count) failed (seed \(first.seed): \(reason))"
+            : "\(failed.count)/\(runs.count) failed (first, seed \(first.seed): \(reason))"
+        return PageView.Cell(text: text, flagged: true)
+    }
+}

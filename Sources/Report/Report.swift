@@ -1,1 +1,0 @@
-// Report module: results → view model → figures and Mustache HTML.

@@ -1,0 +1,83 @@
+import Charts
+import Foundation
+import Mustache
+import Studies
+
+/// Writes the HTML report of a run: figures first, then one view model, then the Mustache page.
+public enum ReportWriter {
+    /// Figures are drawn at 100 dpi on the page; the PNGs carry twice the pixels, so they stay
+    /// crisp on high-density screens and in print.
+    static let displayDPI = 100.0
+    static let pixelDensity = 2
+
+    /// Renders every figure into `directory/figures/<study>-<figure>.png` (+ other formats) and writes `directory/index.html`.
+    ///
+    /// With `baseline` (and no ready `options.comparison`), the "Compared with baseline" section is
+    /// filled with `Comparison.compare` at its default tolerances. Rendering the same results twice
+    /// gives byte-identical HTML.
+    public static func write(results: RunResults, baseline: RunResults?, options: ReportOptions, to directory: URL) throws {
+        let library = try ReportTemplates.load(from: options.templatesDirectory)
+        let figuresDirectory = directory.appendingPathComponent("figures", isDirectory: true)
+        do {
+            try FileManager.default.createDirectory(at: figuresDirectory, withIntermediateDirectories: true)
+        } catch {
+            throw ReportError.io(path: figuresDirectory.path, reason: error.localizedDescription)
+        }
+
+        var figures: [ReportFigure] = []
+        if let shift = results.covariateShift { figures += CovariateShiftFigures.all(shift) }
+        if let sweep = results.lrSweep {
+            figures += LRSweepFigures.all(sweep)
+            if let base = baseline?.lrSweep { figures.append(LRSweepFigures.accuracy(sweep, baseline: base)) }
+        }
+        let views = try render(figures, results: results, options: options, into: figuresDirectory)
+
+        let comparison = options.comparison ?? baseline.map { Comparison.compare(baseline: $0, current: results) }
+        let page = PageView(results: results, baseline: baseline, comparison: comparison, options: options, figures: views)
+        guard let html = library.render(page, withTemplate: "page") else {
+            throw ReportError.missingTemplate(directory: options.templatesDirectory.path, name: "page")
+        }
+        let index = directory.appendingPathComponent("index.html")
+        do { try Data(html.utf8).write(to: index, options: .atomic) } catch {
+            throw ReportError.io(path: index.path, reason: error.localizedDescription)
+        }
+    }
+
+    // MARK: - Figures
+
+    /// Renders the figures (two at a time: they are independent) and returns their `<img>` views by name.
+    static func render(_ figures: [ReportFigure], results: RunResults, options: ReportOptions,
+                       into directory: URL) throws -> [String: PageView.FigureView] {
+        let extra = options.formats.filter { $0 != .png }
+        let software = "bnlab \(results.bnlabVersion)"
+        let rendered = try ParallelRunner(jobs: 2).map(figures) { _, f in
+            let metadata = FigureMetadata(
+                title: f.figure.title ?? f.name, software: software,
+                source: "bnlab run, profile \(results.config.profile), seed \(results.config.seed), \(f.study)")
+            let png = directory.appendingPathComponent(f.name + ".png")
+            try f.figure.render(to: png, format: .png, dpi: displayDPI * Double(pixelDensity), metadata: metadata)
+            for format in extra {
+                try f.figure.render(to: directory.appendingPathComponent(f.name + "." + format.rawValue), format: format,
+                                    metadata: metadata)
+            }
+            let bytes = try Data(contentsOf: png)
+            let (w, h) = try pngSize(bytes, path: png.path)
+            let src = options.singleFile ? "data:image/png;base64," + bytes.base64EncodedString() : "figures/\(f.name).png"
+            let downloads = options.singleFile ? [] : [PageView.Link(label: "PNG", href: "figures/\(f.name).png")]
+                + extra.map { PageView.Link(label: $0.rawValue.uppercased(), href: "figures/\(f.name).\($0.rawValue)") }
+            return PageView.FigureView(src: src, width: String(w / pixelDensity), height: String(h / pixelDensity),
+                                       alt: f.alt, caption: f.caption, downloads: downloads, hasDownloads: !downloads.isEmpty)
+        }
+        return Dictionary(zip(figures.map(\.name), rendered), uniquingKeysWith: { a, _ in a })
+    }
+
+    /// Width and height from a PNG's IHDR chunk.
+    static func pngSize(_ bytes: Data, path: String) throws -> (Int, Int) {
+        let b = [UInt8](bytes.prefix(24))
+        guard b.count == 24, b[12] == 0x49, b[13] == 0x48, b[14] == 0x44, b[15] == 0x52 else {
+            throw ReportError.io(path: path, reason: "not a PNG")
+        }
+        func be32(_ o: Int) -> Int { Int(b[o]) << 24 | Int(b[o + 1]) << 16 | Int(b[o + 2]) << 8 | Int(b[o + 3]) }
+        return (be32(16), be32(20))
+    }
+}

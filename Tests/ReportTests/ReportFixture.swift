@@ -1,0 +1,44 @@
+import Datasets
+import Foundation
+import Report
+import Studies
+import Charts
+
+/// A tiny synthetic pipeline run, computed once and shared by the tests (a few seconds).
+enum ReportFixture {
+    static let results: RunResults = {
+        var config = PipelineConfig.profile("quick")!
+        config.dataset = "synthetic"
+        config.lrSweep.depths = [2, 3]
+        config.lrSweep.learningRates = [0.03, 1, 30]
+        config.lrSweep.trainLimit = 64
+        config.lrSweep.batchSize = 32
+        config.lrSweep.seeds = 2
+        config.covariateShift.iterations = 30
+        config.covariateShift.samples = 200
+        config.covariateShift.seeds = 3
+        let dataset = try! Dataset.load(.synthetic, syntheticTrainCount: 128, syntheticTestCount: 64)
+        return try! Pipeline(config: config, jobs: 2).run(dataset: dataset, bnlabVersion: "test", gitCommit: "abc1234", machine: "test machine")
+    }()
+
+    /// The repository's templates/ (this file is Tests/ReportTests/ReportFixture.swift).
+    static let templates = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("templates", isDirectory: true)
+
+    static func options(singleFile: Bool = false, formats: [ImageFormat] = [.png], configJSON: String? = nil) -> ReportOptions {
+        let json = configJSON ?? String(decoding: try! results.config.jsonData(), as: UTF8.self)
+        return ReportOptions(templatesDirectory: templates, formats: formats, singleFile: singleFile,
+                             command: "bnlab run --dataset synthetic --seed 0", configJSON: json)
+    }
+
+    /// A fresh temporary directory.
+    static func temporaryDirectory() -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("bnlab-report-\(UUID().uuidString)", isDirectory: true)
+        try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}
+
+extension PipelineConfig {
+    func jsonData() throws -> Data { try JSONCoding.encoder().encode(self) }
+}

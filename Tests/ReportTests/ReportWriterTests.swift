@@ -1,0 +1,159 @@
+import Foundation
+import Report
+import Studies
+import Testing
+
+@Suite("Report page")
+struct ReportWriterTests {
+    /// Writes the fixture's report and returns its directory and HTML.
+    func write(_ options: ReportOptions = ReportFixture.options(), results: RunResults = ReportFixture.results,
+               baseline: RunResults? = nil) throws -> (URL, String) {
+        let dir = ReportFixture.temporaryDirectory()
+        try ReportWriter.write(results: results, baseline: baseline, options: options, to: dir)
+        let html = try String(contentsOf: dir.appendingPathComponent("index.html"), encoding: .utf8)
+        return (dir, html)
+    }
+
+    @Test func pageParsesAndEveryImageIsAValidPNG() throws {
+        let (dir, html) = try write(ReportFixture.options(formats: [.png, .svg]))
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let check = HTMLCheck(html)
+        #expect(check.problems.isEmpty, "\(check.problems)")
+        let names = ["covariate-shift-drift", "lr-sweep-accuracy", "lr-sweep-heatmap", "lr-sweep-loss-depth2", "lr-sweep-loss-depth3"]
+        #expect(check.images.compactMap { $0["src"] } == names.map { "figures/\($0).png" })
+        for img in check.images {
+            let src = try #require(img["src"])
+            let png = try DecodedPNG(url: dir.appendingPathComponent(src))
+            // Drawn at 2× the page size for sharp text; width/height give the page size.
+            #expect(img["width"] == String(png.width / 2) && img["height"] == String(png.height / 2), "\(src)")
+            #expect(png.width > 400 && png.height > 200)
+            #expect((img["alt"] ?? "").count > 40, "\(src) needs real alt text")
+            #expect(png.text["Software"] == "bnlab test")
+            #expect(png.text["Source"]?.hasPrefix("bnlab run, profile quick, seed 0, ") == true)
+            #expect(png.text["Title"]?.isEmpty == false)
+        }
+        for name in names {
+            #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("figures/\(name).svg").path))
+            #expect(html.contains("href=\"figures/\(name).svg\""))
+        }
+    }
+
+    @Test func pageStatesTheRunTheCriterionAndTheReferences() throws {
+        let (dir, html) = try write()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        #expect(html.contains(FailureCriterion.statement))
+        #expect(html.contains("bnlab test (commit <code>abc1234</code>)"))
+        #expect(html.contains("test machine"))
+        #expect(html.contains("Synthetic gratings"))
+        for id in ["1502.03167", "1805.11604", "1806.02375", "1803.08494", "2002.10444"] {
+            #expect(html.contains("arXiv:\(id)"))
+        }
+        #expect(html.contains("<li><strong>ConvNet (depth 2).</strong> "))
+        #expect(html.contains("bnlab run --dataset synthetic --seed 0 --studies lr-sweep"))
+        #expect(!html.contains("Compared with baseline"))
+        // No network: nothing loaded from elsewhere.
+        #expect(!html.contains("src=\"http") && !html.contains("<link") && !html.contains("@import"))
+    }
+
+    @Test func renderingTwiceGivesIdenticalHTML() throws {
+        let (a, first) = try write()
+        let (b, second) = try write()
+        defer { for d in [a, b] { try? FileManager.default.removeItem(at: d) } }
+        #expect(first == second)
+    }
+
+    @Test func stringsFromConfigAndDataAreEscaped() throws {
+        var results = ReportFixture.results
+        results.timings.machine = "<script>alert('machine')</script>"
+        results.gitCommit = "\"><img src=x>"
+        var options = ReportFixture.options(configJSON: "{\"dataDirectory\": \"</pre><script>alert(1)</script>\"}")
+        options.command = "bnlab run --out '<b>x</b>' & echo"
+        let (dir, html) = try write(options, results: results)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        #expect(!html.contains("<script"))
+        #expect(!html.contains("<b>x"))
+        #expect(!html.contains("<img src=x>"))
+        #expect(html.contains("&lt;script&gt;alert(&#39;machine&#39;)&lt;/script&gt;"))
+        #expect(html.contains("&lt;/pre&gt;&lt;script&gt;alert(1)&lt;/script&gt;"))
+        #expect(html.contains("--out &#39;&lt;b&gt;x&lt;/b&gt;&#39; &amp; echo"))
+        #expect(HTMLCheck(html).problems.isEmpty)
+    }
+
+    @Test func singleFileInlinesEveryImage() throws {
+        let (dir, html) = try write(ReportFixture.options(singleFile: true, formats: [.png, .pdf]))
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let check = HTMLCheck(html)
+        #expect(check.problems.isEmpty)
+        #expect(check.images.count == 5)
+        for img in check.images {
+            let src = try #require(img["src"])
+            #expect(src.hasPrefix("data:image/png;base64,"))
+            let data = try #require(Data(base64Encoded: String(src.dropFirst("data:image/png;base64,".count))))
+            let file = dir.appendingPathComponent("inline.png")
+            try data.write(to: file)
+            let png = try DecodedPNG(url: file)
+            #expect(img["width"] == String(png.width / 2))
+        }
+        #expect(!html.contains("figures/"))
+    }
+
+    @Test func findingsSayHonestlyWhenNothingTrained() throws {
+        var results = ReportFixture.results
+        var sweep = try #require(results.lrSweep)
+        sweep.findings[0].withoutBN.largestTrainingLearningRate = nil
+        sweep.findings[0].withBN.largestTrainingLearningRate = 1
+        sweep.findings[0].largestLearningRateRatio = nil
+        sweep.findings[1].withoutBN.largestTrainingLearningRate = nil
+        sweep.findings[1].withBN.largestTrainingLearningRate = nil
+        sweep.findings[1].largestLearningRateRatio = nil
+        results.lrSweep = sweep
+        let (dir, html) = try write(results: results)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        #expect(html.contains("<strong>ConvNet (depth 2).</strong> With BN the largest learning rate that trains is 1; without BN no learning rate in the grid trained."))
+        // The window of an arm where nothing trained is not reported as if it meant something.
+        #expect(html.contains("With BN, accuracy stays within 2 points of its best over"))
+        #expect(html.components(separatedBy: "stays within 2 points of its best").count == 2)
+        #expect(html.contains("<td class=\"num\">none (nothing trained)</td>"))
+        #expect(html.contains("<strong>deep CNN, depth 3.</strong> No learning rate in the grid trained, with or without BN."))
+    }
+
+    @Test func findingsStateTheRatioAndTheEdgeOfTheGrid() throws {
+        var results = ReportFixture.results
+        var sweep = try #require(results.lrSweep)
+        sweep.findings[0].withBN.largestTrainingLearningRate = 30
+        sweep.findings[0].withoutBN.largestTrainingLearningRate = 1
+        sweep.findings[0].largestLearningRateRatio = 30
+        results.lrSweep = sweep
+        let (dir, html) = try write(results: results)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        #expect(html.contains("With BN the largest learning rate that trains is 30; without, 1: 30× higher. "
+            + "30 is the top of the grid, so the true limit with BN may be higher."))
+    }
+
+    @Test func baselineAddsTheComparisonSectionAndFigure() throws {
+        var baseline = ReportFixture.results
+        baseline.findings = baseline.findings.map { m in
+            var m = m
+            if m.unit == .accuracy { m.value = m.value.map { $0 + 0.05 } }
+            return m
+        }
+        let (dir, html) = try write(baseline: baseline)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        #expect(html.contains("Compared with baseline"))
+        #expect(html.contains("class=\"verdict regressed\">regressed"))
+        #expect(html.contains("src=\"figures/lr-sweep-accuracy-baseline.png\""))
+        let png = try DecodedPNG(url: dir.appendingPathComponent("figures/lr-sweep-accuracy-baseline.png"))
+        #expect(png.text["Title"]?.contains("baseline") == true)
+        #expect(HTMLCheck(html).problems.isEmpty)
+    }
+
+    @Test func missingTemplatesAreAClearError() throws {
+        let empty = ReportFixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: empty) }
+        var options = ReportFixture.options()
+        options.templatesDirectory = empty
+        #expect(throws: ReportError.missingTemplate(directory: empty.path, name: "page")) {
+            try ReportWriter.write(results: ReportFixture.results, baseline: nil, options: options, to: empty)
+        }
+    }
+}
