@@ -7,9 +7,10 @@ extension PageView {
         var out: [Sentence] = []
         if let sweep = results.lrSweep {
             let top = sweep.config.learningRates.max().map(Double.init)
+            let chance = sweep.runs.first.map { 1 / Double($0.result.config.model.classes) }
             // One item per network: the largest LR that trains, the best accuracy, the window.
             for f in sweep.findings {
-                let text = [largestLRSentence(f, top: top), bestAccuracySentence(f), windowSentence(f)].compactMap { $0 }
+                let text = [largestLRSentence(f, top: top, chance: chance), bestAccuracySentence(f), windowSentence(f)].compactMap { $0 }
                 out.append(Sentence(lead: LRSweepFigures.network(f.depth), text: text.joined(separator: " ")))
             }
             out.append(Sentence(lead: nil, text: noiseSentence(sweep.config, trainImages: results.dataset.trainImages)))
@@ -21,7 +22,7 @@ extension PageView {
     }
 
     /// "With BN the largest learning rate that trains is 0.3; without, 0.03: 10× higher."
-    static func largestLRSentence(_ f: LRSweepFindings, top: Double?) -> String {
+    static func largestLRSentence(_ f: LRSweepFindings, top: Double?, chance: Double?) -> String {
         let bn = f.withBN.largestTrainingLearningRate.map(Double.init)
         let plain = f.withoutBN.largestTrainingLearningRate.map(Double.init)
         let lr = ReportFormat.learningRate
@@ -44,6 +45,16 @@ extension PageView {
         let capped = [(bn, "with BN"), (plain, "without BN")].filter { $0.0 != nil && $0.0 == top }.map(\.1)
         if let top, !capped.isEmpty {
             s += " \(lr(top)) is the top of the grid, so the true limit \(capped.joined(separator: " and ")) may be higher."
+        }
+        // "Trains" is judged on training loss and accuracy; say so when the test accuracy there is
+        // still near chance, so a borderline run does not carry the headline unnoticed.
+        if let chance {
+            for arm in [f.withBN, f.withoutBN] {
+                guard let l = arm.largestTrainingLearningRate, let i = arm.learningRates.firstIndex(of: l),
+                      Double(arm.meanAccuracy[i]) <= chance + 0.05 else { continue }
+                s += " \(arm.batchNorm ? "With" : "Without") BN, the test accuracy at \(lr(Double(l))) is only "
+                    + "\(ReportFormat.accuracy(Double(arm.meanAccuracy[i]))), near chance: that run passed the criterion on its training loss and accuracy alone."
+            }
         }
         return s
     }
