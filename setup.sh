@@ -32,7 +32,7 @@ case "$mode" in
     run)
         echo "==> building bnlab (release)" >&2
         swift build -c release --product bnlab >&2
-        exec .build/release/bnlab bench "$@"
+        exec .build/release/bnlab run "$@"
         ;;
     test)
         exec swift test "$@"

@@ -11,7 +11,7 @@ struct BNLab: ParsableCommand {
             Batch Normalization, measures them, and renders a static HTML report.
             """,
         version: bnlabVersion,
-        subcommands: [Train.self, Eval.self, Models.self, Bench.self, Gallery.self]
+        subcommands: [Run.self, Render.self, Compare.self, Train.self, Eval.self, Models.self, Bench.self, Gallery.self]
     )
 }
 

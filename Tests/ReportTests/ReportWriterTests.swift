@@ -19,7 +19,7 @@ struct ReportWriterTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let check = HTMLCheck(html)
         #expect(check.problems.isEmpty, "\(check.problems)")
-        let names = ["covariate-shift-drift", "lr-sweep-accuracy", "lr-sweep-heatmap", "lr-sweep-loss-depth2", "lr-sweep-loss-depth3"]
+        let names = ["lr-sweep-accuracy", "lr-sweep-heatmap", "lr-sweep-loss-depth2", "lr-sweep-loss-depth3", "covariate-shift-drift"]
         #expect(check.images.compactMap { $0["src"] } == names.map { "figures/\($0).png" })
         for img in check.images {
             let src = try #require(img["src"])
@@ -102,6 +102,7 @@ struct ReportWriterTests {
         var sweep = try #require(results.lrSweep)
         sweep.findings[0].withoutBN.largestTrainingLearningRate = nil
         sweep.findings[0].withBN.largestTrainingLearningRate = 1
+        sweep.findings[0].withBN.windowDecades = 0.5  // nothing trains in the fixture, so it has no window of its own
         sweep.findings[0].largestLearningRateRatio = nil
         sweep.findings[1].withoutBN.largestTrainingLearningRate = nil
         sweep.findings[1].withBN.largestTrainingLearningRate = nil

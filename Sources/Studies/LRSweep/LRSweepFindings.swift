@@ -52,7 +52,8 @@ public struct LRSweepFindings: Codable, Sendable, Equatable {
         }
         let best = means[bestIndex]
         let near = lrs.indices.filter { means[$0] >= best - 0.02 }.map { lrs[$0] }
-        let window = near.isEmpty ? nil : Float(log10(Double(near.max()!) / Double(near.min()!)))
+        // A window is only meaningful for an arm in which something trained.
+        let window = near.isEmpty || largest == nil ? nil : Float(log10(Double(near.max()!) / Double(near.min()!)))
         return Arm(batchNorm: batchNorm, bestLearningRate: lrs[bestIndex], bestAccuracy: best,
                    largestTrainingLearningRate: largest, windowDecades: window,
                    meanAccuracy: means, stdAccuracy: stds, learningRates: lrs)

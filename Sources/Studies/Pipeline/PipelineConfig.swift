@@ -16,7 +16,7 @@ public struct PipelineConfig: Codable, Sendable, Equatable {
     public var covariateShift: CovariateShiftStudy.Config
 
     /// The study identifiers in default report order.
-    public static let allStudies = [CovariateShiftStudy.id, LRSweepStudy.id]
+    public static let allStudies = [LRSweepStudy.id, CovariateShiftStudy.id]
 
     /// The profiles by name.
     public static let profiles = ["quick", "full"]

@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import Report
+import Studies
+
+/// `bnlab render`: figures and HTML again from a metrics.json, without training.
+struct Render: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Re-render the report's figures and HTML from a metrics.json, without training.",
+        discussion: "Example: bnlab render --results output/metrics.json --templates my-templates --out report2")
+
+    @Option(help: ArgumentHelp("The metrics.json of an earlier run.", valueName: "file")) var results: String
+    @Option(help: ArgumentHelp("Output directory (default: the directory holding --results).", valueName: "dir"))
+    var out: String?
+    @Option(help: ArgumentHelp("Figure formats: png, svg, pdf.", valueName: "list")) var formats: String = "png"
+    @Flag(help: "Write one self-contained HTML file with the images inlined.") var singleFile = false
+    @Option(help: ArgumentHelp("Directory of Mustache templates.", valueName: "dir")) var templates: String?
+    @Option(help: ArgumentHelp("A metrics.json to compare with.", valueName: "file")) var baseline: String?
+
+    func run() throws {
+        let resultsURL = URL(fileURLWithPath: results)
+        let current: RunResults
+        let base: RunResults?
+        do {
+            current = try RunResults.read(from: resultsURL)
+            base = try baseline.map { try RunResults.read(from: URL(fileURLWithPath: $0)) }
+        } catch { throw ValidationError("\(error)") }
+        let imageFormats = try parseFormats(formats)
+        let templatesDirectory = try TemplateLocator.directory(explicit: templates)
+        let destination = out.map { URL(fileURLWithPath: $0) } ?? resultsURL.deletingLastPathComponent()
+        let output = try AtomicDirectory(destination)
+        do {
+            // The staging copy holds what the report directory holds: metrics.json and config.json.
+            try current.encoded().write(to: output.staging.appendingPathComponent("metrics.json"))
+            let configJSON = String(decoding: try JSONCoding.encoder().encode(current.config), as: UTF8.self)
+            try Data(configJSON.utf8).write(to: output.staging.appendingPathComponent("config.json"))
+            let options = ReportOptions(templatesDirectory: templatesDirectory, formats: imageFormats, singleFile: singleFile,
+                                        command: Run.reproducingCommand, configJSON: configJSON,
+                                        comparison: base.map { Comparison.compare(baseline: $0, current: current) })
+            try ReportWriter.write(results: current, baseline: base, options: options, to: output.staging)
+            try output.commit()
+        } catch {
+            output.discard()
+            throw error
+        }
+        print("wrote \(destination.path)/index.html")
+    }
+}

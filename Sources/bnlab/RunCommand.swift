@@ -1,0 +1,156 @@
+import ArgumentParser
+import Charts
+import Datasets
+import Engine
+import Foundation
+import Report
+import Studies
+
+/// `bnlab run`: the main job — every study, then the report.
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the studies and write the HTML report, figures and metrics.json.",
+        discussion: """
+            Runs the selected studies (default: all) on Fashion-MNIST and writes, atomically, into \
+            --out: index.html, figures/<study>-<figure>.png, metrics.json (results, findings, and a \
+            separate timings section) and config.json (the effective configuration). A failed or \
+            interrupted run (Ctrl-C) leaves the previous report untouched.
+            Profiles: quick (default; about 3 minutes on 2 cores) and full (all 60,000 images, \
+            2 epochs, 3 seeds; up to 45 minutes). --config FILE (JSON, or YAML by .yaml/.yml) \
+            overrides any key of the effective config that --print-config shows.
+            Examples:
+              bnlab run
+              bnlab run --profile full --jobs 2 --formats png,svg
+              bnlab run --studies lr-sweep --config sweep.yaml --baseline last/metrics.json
+            """)
+
+    @Option(help: ArgumentHelp("Profile: \(PipelineConfig.profiles.joined(separator: ", ")) (default quick, or the config file's).", valueName: "name"))
+    var profile: String?
+    @Option(help: ArgumentHelp("JSON or YAML file overriding configuration keys.", valueName: "file"))
+    var config: String?
+    @Option(help: ArgumentHelp("Comma-separated studies to run: \(PipelineConfig.allStudies.joined(separator: ", ")).", valueName: "ids"))
+    var studies: String?
+    @Option(help: "Base random seed of every study.") var seed: UInt64?
+    @Option(help: "Training runs to execute at once (one per core).") var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: ArgumentHelp("Output directory.", valueName: "dir")) var out: String = "output"
+    @Option(help: ArgumentHelp("Figure formats: png, svg, pdf (comma-separated; PNG is always written).", valueName: "list"))
+    var formats: String = "png"
+    @Flag(help: "Write one self-contained HTML file with the images inlined.") var singleFile = false
+    @Option(help: ArgumentHelp("Directory of Mustache templates to use instead of the built-in templates/.", valueName: "dir"))
+    var templates: String?
+    @Option(help: ArgumentHelp("A previous metrics.json to compare with in the report.", valueName: "file"))
+    var baseline: String?
+    @Option(help: ArgumentHelp("Dataset: \(DatasetName.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "name"))
+    var dataset: String?
+    @Option(name: .customLong("data"), help: ArgumentHelp("Directory holding the dataset's files.", valueName: "dir"))
+    var dataDirectory: String?
+    @Flag(help: "Print the effective configuration as JSON and exit.") var printConfig = false
+    @Flag(help: "No progress output.") var quiet = false
+
+    func run() throws {
+        // MARK: Everything that can be wrong is checked before any training starts.
+        let effective = try effectiveConfig()
+        if printConfig {
+            print(String(decoding: try JSONCoding.encoder().encode(effective), as: UTF8.self))
+            return
+        }
+        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
+        let imageFormats = try parseFormats(formats)
+        let templatesDirectory = try TemplateLocator.directory(explicit: templates)
+        let baselineResults = try baseline.map { path -> RunResults in
+            do { return try RunResults.read(from: URL(fileURLWithPath: path)) } catch {
+                throw ValidationError("--baseline: \(error)")
+            }
+        }
+        guard let datasetName = DatasetName(rawValue: effective.dataset) else {
+            throw ValidationError("dataset: unknown '\(effective.dataset)'; valid: \(DatasetName.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let data = try Dataset.load(datasetName, directory: effective.dataDirectory)
+        let output = try AtomicDirectory(URL(fileURLWithPath: out))
+
+        // MARK: Run
+        let progress = ProgressReporter(quiet: quiet)
+        let interrupt = Interrupt()
+        interrupt.install { progress.note("interrupted: stopping…") }
+        // Parallelism comes from independent runs (--jobs), each single-threaded.
+        BLAS.setThreads(1)
+        let pipeline = Pipeline(config: effective, jobs: jobs)
+        progress.note("bnlab run: profile \(effective.profile), studies \(effective.studies.joined(separator: ", ")), "
+                      + "\(pipeline.totalWork) units of work, \(jobs) job\(jobs == 1 ? "" : "s")")
+        let results: RunResults
+        do {
+            results = try pipeline.run(dataset: data, bnlabVersion: bnlabVersion, gitCommit: GitInfo.commit(),
+                                       machine: MachineInfo.description, progress: progress.update,
+                                       isCancelled: { interrupt.isSet })
+            progress.finish()
+        } catch is CancellationError {
+            output.discard()
+            progress.finish()
+            stderrLine("interrupted: nothing was written; the previous report in \(out) is intact")
+            throw ExitCode(130)
+        } catch {
+            output.discard()
+            throw error
+        }
+
+        // MARK: Write (into the staging directory, then swap)
+        do {
+            try results.encoded().write(to: output.staging.appendingPathComponent("metrics.json"))
+            let configJSON = String(decoding: try JSONCoding.encoder().encode(effective), as: UTF8.self)
+            try Data(configJSON.utf8).write(to: output.staging.appendingPathComponent("config.json"))
+            let comparison = baselineResults.map { Comparison.compare(baseline: $0, current: results) }
+            let options = ReportOptions(templatesDirectory: templatesDirectory, formats: imageFormats, singleFile: singleFile,
+                                        command: Self.reproducingCommand, configJSON: configJSON, comparison: comparison)
+            try ReportWriter.write(results: results, baseline: baselineResults, options: options, to: output.staging)
+            if interrupt.isSet { throw CancellationError() }
+            try output.commit()
+        } catch is CancellationError {
+            output.discard()
+            stderrLine("interrupted: nothing was written; the previous report in \(out) is intact")
+            throw ExitCode(130)
+        } catch {
+            output.discard()
+            throw error
+        }
+        progress.note(String(format: "wrote %@/index.html in %@ (total %.0f s)", out,
+                             ProgressReporter.clock(results.timings.totalSeconds), results.timings.totalSeconds))
+    }
+
+    /// Profile, then config file, then command-line flags; validated.
+    func effectiveConfig() throws -> PipelineConfig {
+        do {
+            var c = try ConfigLoader.load(profile: profile, file: config.map { URL(fileURLWithPath: $0) })
+            if let seed { c.seed = seed }
+            if let studies {
+                c.studies = studies.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            }
+            if let dataset { c.dataset = dataset }
+            if let dataDirectory { c.dataDirectory = dataDirectory }
+            try c.validate()
+            if let dir = c.dataDirectory {
+                var isDir: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
+                    throw ConfigError(key: "dataDirectory", message: "\(dir) does not exist or is not a directory")
+                }
+            }
+            return c
+        } catch let error as ConfigError {
+            throw ValidationError(error.description)
+        }
+    }
+
+    /// The command that reproduces a run: the effective config is written beside the report.
+    static let reproducingCommand = "bnlab run --config config.json"
+}
+
+/// Parses `--formats`.
+func parseFormats(_ list: String) throws -> [ImageFormat] {
+    var out: [ImageFormat] = [.png]
+    for name in list.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) where !name.isEmpty {
+        guard let f = ImageFormat(rawValue: name) else {
+            throw ValidationError("--formats: unknown format '\(name)'; valid: \(ImageFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        if !out.contains(f) { out.append(f) }
+    }
+    return out
+}
