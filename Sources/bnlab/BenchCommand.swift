@@ -37,7 +37,7 @@ struct Bench: ParsableCommand {
     }
 
     func run() throws {
-        BLAS.setThreads(threads)
+        Threads.set(threads)
         let dataset = try data.load()
         let (train, test, normalization) = (dataset.train, dataset.test, dataset.normalization)
         let base = try modelOptions.spec(inputShape: [train.channels, train.height, train.width], classes: train.classCount)

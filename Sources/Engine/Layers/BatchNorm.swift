@@ -81,54 +81,59 @@ public class BatchNorm: Layer {
         var mean = runningMean.value.data
         var variance = runningVar.value.data
         if useBatch {
-            // batch statistics in Double, two passes
-            var sum = [Double](repeating: 0, count: c)
-            var sumSq = [Double](repeating: 0, count: c)
-            x.data.withUnsafeBufferPointer { xp in
-                for i in 0..<n {
-                    for ch in 0..<c {
-                        let base = (i * c + ch) * l
-                        var s = 0.0
-                        for j in 0..<l { s += Double(xp[base + j]) }
-                        sum[ch] += s
-                    }
-                }
-                for ch in 0..<c { sum[ch] /= Double(m) }   // now the mean
-                for i in 0..<n {
-                    for ch in 0..<c {
-                        let base = (i * c + ch) * l
-                        let mu = sum[ch]
-                        var s = 0.0
-                        for j in 0..<l { let d = Double(xp[base + j]) - mu; s += d * d }
-                        sumSq[ch] += s
+            // Each plane x[i, ch, :] gets its own mean and centred sum of squares (two passes over
+            // a plane that stays in cache); the planes of a channel are then combined in Double
+            // (Chan et al.: M2 = Σ M2ᵢ + l·(meanᵢ − mean)²), in image order.
+            var planeMean = [Float](repeating: 0, count: n * c)
+            var planeM2 = [Float](repeating: 0, count: n * c)
+            x.data.withUnsafeBufferPointer { xb in
+            planeMean.withUnsafeMutableBufferPointer { pm in
+            planeM2.withUnsafeMutableBufferPointer { p2 in
+                let (x, pm, p2) = (xb.baseAddress!, pm.baseAddress!, p2.baseAddress!)
+                parallelChunks(n) { _, images in
+                    for plane in images.lowerBound * c ..< images.upperBound * c {
+                        let mu = vectorSum(x + plane * l, l) / Float(l)
+                        pm[plane] = mu
+                        p2[plane] = vectorSumOfSquaredDeviations(x + plane * l, l, mean: mu)
                     }
                 }
             }
+            }
+            }
+            var unbiased = [Float](repeating: 0, count: c)
             for ch in 0..<c {
-                mean[ch] = Float(sum[ch])
-                variance[ch] = Float(sumSq[ch] / Double(m))        // biased, to normalise
+                var mu = 0.0
+                for i in 0..<n { mu += Double(planeMean[i * c + ch]) }
+                mu /= Double(n)
+                var m2 = 0.0
+                for i in 0..<n {
+                    let d = Double(planeMean[i * c + ch]) - mu
+                    m2 += Double(planeM2[i * c + ch]) + Double(l) * d * d
+                }
+                mean[ch] = Float(mu)
+                variance[ch] = Float(m2 / Double(m))            // biased, to normalise
+                unbiased[ch] = Float(m2 / Double(m - 1))
             }
-            updateRunningStatistics(mean: mean, unbiasedVariance: (0..<c).map {
-                Float(sumSq[$0] / Double(m - 1))
-            })
+            updateRunningStatistics(mean: mean, unbiasedVariance: unbiased)
         }
 
         invstd = variance.map { 1 / ($0 + eps).squareRoot() }
-        var y = Tensor(zeros: x.shape)
-        xhat = Tensor(zeros: x.shape)
         let gamma = weight?.value.data ?? [Float](repeating: 1, count: c)
         let beta = bias?.value.data ?? [Float](repeating: 0, count: c)
-        x.data.withUnsafeBufferPointer { xp in
-            xhat.data.withUnsafeMutableBufferPointer { hp in
-                y.data.withUnsafeMutableBufferPointer { yp in
-                    for i in 0..<n {
-                        for ch in 0..<c {
-                            let base = (i * c + ch) * l
+        // x̂ = (x − mean) · invstd is kept for backward; y = γ·x̂ + β
+        var y = Tensor(zeros: [0])
+        xhat = Tensor.filled(shape: x.shape) { hp in
+            y = Tensor.filled(shape: x.shape) { yp in
+                x.data.withUnsafeBufferPointer { xb in
+                    let (xp, invstd) = (xb.baseAddress!, self.invstd)
+                    parallelChunks(n) { _, images in
+                        for plane in images.lowerBound * c ..< images.upperBound * c {
+                            let ch = plane % c, base = plane * l
                             let mu = mean[ch], s = invstd[ch], g = gamma[ch], b = beta[ch]
-                            for j in 0..<l {
-                                let h = (xp[base + j] - mu) * s
-                                hp[base + j] = h
-                                yp[base + j] = g * h + b
+                            for j in base..<(base + l) {
+                                let h = (xp[j] - mu) * s
+                                hp[j] = h
+                                yp[j] = g * h + b
                             }
                         }
                     }
@@ -156,23 +161,30 @@ public class BatchNorm: Layer {
         let (n, c, l) = dims(dy.shape)
         let m = Float(n * l)
 
-        // per-channel Σdy and Σdy·x̂
+        // per-channel Σdy and Σdy·x̂: per plane in Float, then over images in Double, in image order
+        var planeDy = [Float](repeating: 0, count: n * c)
+        var planeDyXhat = [Float](repeating: 0, count: n * c)
+        dy.data.withUnsafeBufferPointer { gb in
+        xhat.data.withUnsafeBufferPointer { hb in
+        planeDy.withUnsafeMutableBufferPointer { sd in
+        planeDyXhat.withUnsafeMutableBufferPointer { sh in
+            let (g, h, sd, sh) = (gb.baseAddress!, hb.baseAddress!, sd.baseAddress!, sh.baseAddress!)
+            parallelChunks(n) { _, images in
+                for plane in images.lowerBound * c ..< images.upperBound * c {
+                    sd[plane] = vectorSum(g + plane * l, l)
+                    sh[plane] = vectorDot(g + plane * l, h + plane * l, l)
+                }
+            }
+        }
+        }
+        }
+        }
         var sumDy = [Double](repeating: 0, count: c)
         var sumDyXhat = [Double](repeating: 0, count: c)
-        dy.data.withUnsafeBufferPointer { gp in
-            xhat.data.withUnsafeBufferPointer { hp in
-                for i in 0..<n {
-                    for ch in 0..<c {
-                        let base = (i * c + ch) * l
-                        var s = 0.0, sh = 0.0
-                        for j in 0..<l {
-                            s += Double(gp[base + j])
-                            sh += Double(gp[base + j]) * Double(hp[base + j])
-                        }
-                        sumDy[ch] += s
-                        sumDyXhat[ch] += sh
-                    }
-                }
+        for i in 0..<n {
+            for ch in 0..<c {
+                sumDy[ch] += Double(planeDy[i * c + ch])
+                sumDyXhat[ch] += Double(planeDyXhat[i * c + ch])
             }
         }
         if let weight, let bias {
@@ -184,29 +196,26 @@ public class BatchNorm: Layer {
 
         let gamma = weight?.value.data ?? [Float](repeating: 1, count: c)
         let batch = lastForwardUsedBatchStatistics
-        var dx = Tensor(zeros: dy.shape)
-        dy.data.withUnsafeBufferPointer { gp in
-            xhat.data.withUnsafeBufferPointer { hp in
-                dx.data.withUnsafeMutableBufferPointer { dp in
-                    for i in 0..<n {
-                        for ch in 0..<c {
-                            let base = (i * c + ch) * l
-                            let k = gamma[ch] * invstd[ch]
-                            if batch {
-                                // dx = (1/m)·γ·invstd·(m·dy − Σdy − x̂·Σ(dy·x̂))
-                                let a = k / m, sd = Float(sumDy[ch]), sdh = Float(sumDyXhat[ch])
-                                for j in 0..<l {
-                                    dp[base + j] = a * (m * gp[base + j] - sd - hp[base + j] * sdh)
-                                }
-                            } else {
-                                // running statistics are constants: a plain affine map
-                                for j in 0..<l { dp[base + j] = k * gp[base + j] }
-                            }
+        return Tensor.filled(shape: dy.shape) { dp in
+            dy.data.withUnsafeBufferPointer { gb in
+            xhat.data.withUnsafeBufferPointer { hb in
+                let (gp, hp, invstd) = (gb.baseAddress!, hb.baseAddress!, self.invstd)
+                parallelChunks(n) { _, images in
+                    for plane in images.lowerBound * c ..< images.upperBound * c {
+                        let ch = plane % c, base = plane * l
+                        let k = gamma[ch] * invstd[ch]
+                        if batch {
+                            // dx = (1/m)·γ·invstd·(m·dy − Σdy − x̂·Σ(dy·x̂))
+                            let a = k / m, sd = Float(sumDy[ch]), sdh = Float(sumDyXhat[ch])
+                            for j in base..<(base + l) { dp[j] = a * (m * gp[j] - sd - hp[j] * sdh) }
+                        } else {
+                            // running statistics are constants: a plain affine map
+                            for j in base..<(base + l) { dp[j] = k * gp[j] }
                         }
                     }
                 }
             }
+            }
         }
-        return dx
     }
 }
