@@ -32,17 +32,17 @@ func vectorSumOfSquaredDeviations(_ x: UnsafePointer<Float>, _ count: Int, mean:
     return s
 }
 
-/// Σ x[j] · y[j] over `count` elements.
+/// Σ x[j] · (y[j] − mean) over `count` elements.
 @inline(__always)
-func vectorDot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ count: Int) -> Float {
+func vectorDot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ count: Int, centredAt mean: Float) -> Float {
     var acc = SIMD8<Float>(), j = 0
-    let rx = UnsafeRawPointer(x), ry = UnsafeRawPointer(y)
+    let rx = UnsafeRawPointer(x), ry = UnsafeRawPointer(y), m = SIMD8<Float>(repeating: mean)
     while j + 8 <= count {
         acc += rx.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self)
-            * ry.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self)
+            * (ry.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self) - m)
         j += 8
     }
     var s = acc.sum()
-    while j < count { s += x[j] * y[j]; j += 1 }
+    while j < count { s += x[j] * (y[j] - mean); j += 1 }
     return s
 }

@@ -34,7 +34,8 @@ public class BatchNorm: Layer {
     let typeName: String
 
     // MARK: cache for backward
-    private var xhat = Tensor(zeros: [0])    // x̂ = (x − mean) · invstd, same shape as x
+    private var input = Tensor(zeros: [0])   // x (shared storage, not a copy); x̂ is recomputed
+    private var mean = [Float]()             // [C], the mean x̂ was normalised with
     private var invstd = [Float]()           // [C]
 
     init(numFeatures: Int, eps: Float, momentum: Float?, affine: Bool,
@@ -118,29 +119,22 @@ public class BatchNorm: Layer {
         }
 
         invstd = variance.map { 1 / ($0 + eps).squareRoot() }
+        (input, self.mean) = (x, mean)
         let gamma = weight?.value.data ?? [Float](repeating: 1, count: c)
         let beta = bias?.value.data ?? [Float](repeating: 0, count: c)
-        // x̂ = (x − mean) · invstd is kept for backward; y = γ·x̂ + β
-        var y = Tensor(zeros: [0])
-        xhat = Tensor.filled(shape: x.shape) { hp in
-            y = Tensor.filled(shape: x.shape) { yp in
-                x.data.withUnsafeBufferPointer { xb in
-                    let (xp, invstd) = (xb.baseAddress!, self.invstd)
-                    parallelChunks(n) { _, images in
-                        for plane in images.lowerBound * c ..< images.upperBound * c {
-                            let ch = plane % c, base = plane * l
-                            let mu = mean[ch], s = invstd[ch], g = gamma[ch], b = beta[ch]
-                            for j in base..<(base + l) {
-                                let h = (xp[j] - mu) * s
-                                hp[j] = h
-                                yp[j] = g * h + b
-                            }
-                        }
+        // y = γ·x̂ + β with x̂ = (x − mean) · invstd
+        return Tensor.filled(shape: x.shape) { yp in
+            x.data.withUnsafeBufferPointer { xb in
+                let (xp, invstd) = (xb.baseAddress!, self.invstd)
+                parallelChunks(n) { _, images in
+                    for plane in images.lowerBound * c ..< images.upperBound * c {
+                        let ch = plane % c, base = plane * l
+                        let mu = mean[ch], s = invstd[ch], g = gamma[ch], b = beta[ch]
+                        for j in base..<(base + l) { yp[j] = g * ((xp[j] - mu) * s) + b }
                     }
                 }
             }
         }
-        return y
     }
 
     /// running ← (1 − f) · running + f · batch, with f = momentum or 1 / num_batches_tracked.
@@ -157,22 +151,24 @@ public class BatchNorm: Layer {
 
     // dy: [N, C, ...] like x; returns dx of the same shape
     public func backward(_ dy: Tensor) -> Tensor {
-        precondition(dy.shape == xhat.shape, "\(typeName).backward: dy \(dy.shape) vs x \(xhat.shape)")
+        precondition(dy.shape == input.shape, "\(typeName).backward: dy \(dy.shape) vs x \(input.shape)")
         let (n, c, l) = dims(dy.shape)
         let m = Float(n * l)
+        let (mean, invstd) = (self.mean, self.invstd)
 
         // per-channel Σdy and Σdy·x̂: per plane in Float, then over images in Double, in image order
         var planeDy = [Float](repeating: 0, count: n * c)
         var planeDyXhat = [Float](repeating: 0, count: n * c)
         dy.data.withUnsafeBufferPointer { gb in
-        xhat.data.withUnsafeBufferPointer { hb in
+        input.data.withUnsafeBufferPointer { xb in
         planeDy.withUnsafeMutableBufferPointer { sd in
         planeDyXhat.withUnsafeMutableBufferPointer { sh in
-            let (g, h, sd, sh) = (gb.baseAddress!, hb.baseAddress!, sd.baseAddress!, sh.baseAddress!)
+            let (g, x, sd, sh) = (gb.baseAddress!, xb.baseAddress!, sd.baseAddress!, sh.baseAddress!)
             parallelChunks(n) { _, images in
                 for plane in images.lowerBound * c ..< images.upperBound * c {
+                    let ch = plane % c
                     sd[plane] = vectorSum(g + plane * l, l)
-                    sh[plane] = vectorDot(g + plane * l, h + plane * l, l)
+                    sh[plane] = vectorDot(g + plane * l, x + plane * l, l, centredAt: mean[ch]) * invstd[ch]
                 }
             }
         }
@@ -198,16 +194,16 @@ public class BatchNorm: Layer {
         let batch = lastForwardUsedBatchStatistics
         return Tensor.filled(shape: dy.shape) { dp in
             dy.data.withUnsafeBufferPointer { gb in
-            xhat.data.withUnsafeBufferPointer { hb in
-                let (gp, hp, invstd) = (gb.baseAddress!, hb.baseAddress!, self.invstd)
+            input.data.withUnsafeBufferPointer { xb in
+                let (gp, xp) = (gb.baseAddress!, xb.baseAddress!)
                 parallelChunks(n) { _, images in
                     for plane in images.lowerBound * c ..< images.upperBound * c {
                         let ch = plane % c, base = plane * l
-                        let k = gamma[ch] * invstd[ch]
+                        let (k, mu, s) = (gamma[ch] * invstd[ch], mean[ch], invstd[ch])
                         if batch {
                             // dx = (1/m)·γ·invstd·(m·dy − Σdy − x̂·Σ(dy·x̂))
                             let a = k / m, sd = Float(sumDy[ch]), sdh = Float(sumDyXhat[ch])
-                            for j in base..<(base + l) { dp[j] = a * (m * gp[j] - sd - hp[j] * sdh) }
+                            for j in base..<(base + l) { dp[j] = a * (m * gp[j] - sd - (xp[j] - mu) * s * sdh) }
                         } else {
                             // running statistics are constants: a plain affine map
                             for j in base..<(base + l) { dp[j] = k * gp[j] }

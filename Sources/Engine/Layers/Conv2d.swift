@@ -53,22 +53,27 @@ public final class Conv2d: Layer {
     }
 
     /// Where an image's outputs sit among the patch matrix's columns.
+    ///
+    /// On the stride-1 path each channel plane is laid out with rows `rowLength = W + gap` apart, the
+    /// `gap` zeros serving as the right padding of one row and the left padding of the next, with
+    /// zero rows above and below. An output row is then computed on all `rowLength` columns.
     private struct Geometry {
         let h, w, ho, wo: Int
-        /// Columns per output row: Wo, or the padded width on the stride-1 path.
+        /// Columns per output row: Wo, or W + gap on the stride-1 path.
         let rowLength: Int
-        /// Padded image extents (stride-1 path).
-        let hp, wp: Int
+        /// Floats per padded channel plane, and the offset of pixel (0, 0) inside one (stride 1).
+        let planeStride, origin: Int
         /// Columns per image.
         var p: Int { ho * rowLength }
-        /// Floats of a padded image, with `k` zeros of slack for the last patch row's overrun.
-        func paddedCount(_ c: Int, _ k: Int) -> Int { c * hp * wp + k }
     }
 
     private func geometry(_ h: Int, _ w: Int) -> Geometry {
-        let (ho, wo) = (outputSize(h), outputSize(w))
-        let (hp, wp) = (h + 2 * padding, w + 2 * padding)
-        return Geometry(h: h, w: w, ho: ho, wo: wo, rowLength: stride == 1 ? wp : wo, hp: hp, wp: wp)
+        let (ho, wo, k, pad) = (outputSize(h), outputSize(w), kernelSize, padding)
+        guard stride == 1 else { return Geometry(h: h, w: w, ho: ho, wo: wo, rowLength: wo, planeStride: 0, origin: 0) }
+        // reads reach `pad` columns left and k − 1 − pad right of a row; outputs need Wo ≤ rowLength
+        let rowLength = w + max(pad, k - 1 - pad, 2 * pad - k + 1)
+        return Geometry(h: h, w: w, ho: ho, wo: wo, rowLength: rowLength,
+                        planeStride: (h + 2 * pad) * rowLength + k, origin: pad * rowLength + pad)
     }
 
     /// Images per GEMM for `p` columns per image.
@@ -124,7 +129,7 @@ public final class Conv2d: Layer {
                 let x = xb.baseAddress!, wt = wb.baseAddress!
                 parallelChunks(n) { chunk, images in
                     let col = cols[chunk].reserve(kk * group * p), out = outs[chunk].reserve(o * group * p)
-                    let pad = pads[chunk].reserve(geo.paddedCount(inChannels, kernelSize))
+                    let pad = pads[chunk].reserve(inChannels * geo.planeStride)
                     for first in Swift.stride(from: images.lowerBound, to: images.upperBound, by: group) {
                         let g = min(group, images.upperBound - first), gp = g * p
                         // cols[K, G·P] = patches of images first ..< first + g
@@ -192,7 +197,7 @@ public final class Conv2d: Layer {
                     if chunk > 0 { dw.update(repeating: 0, count: o * kk) }
                     let col = cols[chunk].reserve(kk * group * p), dcol = dcols[chunk].reserve(kk * group * p)
                     let g = dys[chunk].reserve(o * group * p)
-                    let pad = pads[chunk].reserve(geo.paddedCount(self.inChannels, self.kernelSize))
+                    let pad = pads[chunk].reserve(self.inChannels * geo.planeStride)
                     for first in Swift.stride(from: images.lowerBound, to: images.upperBound, by: group) {
                         let count = min(group, images.upperBound - first), gp = count * p
                         // cols[K, G·P] as in forward; g[O, G·P] = dy of the group in the same
@@ -242,20 +247,21 @@ public final class Conv2d: Layer {
     private func patches(_ x: UnsafePointer<Float>, _ geo: Geometry, _ col: UnsafeMutablePointer<Float>,
                          rowStride: Int, padded: UnsafeMutablePointer<Float>) {
         guard stride == 1 else { return im2col(x, geo.h, geo.w, geo.ho, geo.wo, col, rowStride: rowStride) }
-        // pad: [C, Hp, Wp] with zero borders; patch row (c, ki, kj) is the slice starting at
-        // (c, ki, kj), P long (its last columns run into the next rows: thrown away)
-        let (h, w, hp, wp, k) = (geo.h, geo.w, geo.hp, geo.wp, kernelSize)
-        padded.update(repeating: 0, count: geo.paddedCount(inChannels, k))
+        // padded: C planes of rows `rowLength` apart with zero gaps; patch row (c, ki, kj) is the
+        // slice of plane c shifted by (ki − pad, kj − pad), P long
+        let (h, w, n, k, pad) = (geo.h, geo.w, geo.rowLength, kernelSize, padding)
+        padded.update(repeating: 0, count: inChannels * geo.planeStride)
         for c in 0..<inChannels {
             for ih in 0..<h {
-                (padded + (c * hp + ih + padding) * wp + padding).update(from: x + (c * h + ih) * w, count: w)
+                (padded + c * geo.planeStride + geo.origin + ih * n).update(from: x + (c * h + ih) * w, count: w)
             }
         }
         var row = 0
         for c in 0..<inChannels {
             for ki in 0..<k {
                 for kj in 0..<k {
-                    (col + row * rowStride).update(from: padded + (c * hp + ki) * wp + kj, count: geo.p)
+                    let src = padded + c * geo.planeStride + geo.origin + (ki - pad) * n + (kj - pad)
+                    (col + row * rowStride).update(from: src, count: geo.p)
                     row += 1
                 }
             }
@@ -269,14 +275,14 @@ public final class Conv2d: Layer {
             dx.update(repeating: 0, count: inChannels * geo.h * geo.w)
             return col2im(dcol, rowStride: rowStride, geo.h, geo.w, geo.ho, geo.wo, dx)
         }
-        // dpad[c, ki.., kj..] += dcol row (c, ki, kj), then dx = the interior of dpad
-        let (h, w, hp, wp, k, p) = (geo.h, geo.w, geo.hp, geo.wp, kernelSize, geo.p)
-        padded.update(repeating: 0, count: geo.paddedCount(inChannels, k))
+        // dpadded[plane c shifted by (ki − pad, kj − pad)] += dcol row (c, ki, kj); dx = its pixels
+        let (h, w, n, k, pad, p) = (geo.h, geo.w, geo.rowLength, kernelSize, padding, geo.p)
+        padded.update(repeating: 0, count: inChannels * geo.planeStride)
         var row = 0
         for c in 0..<inChannels {
             for ki in 0..<k {
                 for kj in 0..<k {
-                    let (src, dst) = (dcol + row * rowStride, padded + (c * hp + ki) * wp + kj)
+                    let (src, dst) = (dcol + row * rowStride, padded + c * geo.planeStride + geo.origin + (ki - pad) * n + (kj - pad))
                     for q in 0..<p { dst[q] += src[q] }
                     row += 1
                 }
@@ -284,7 +290,7 @@ public final class Conv2d: Layer {
         }
         for c in 0..<inChannels {
             for ih in 0..<h {
-                (dx + (c * h + ih) * w).update(from: padded + (c * hp + ih + padding) * wp + padding, count: w)
+                (dx + (c * h + ih) * w).update(from: padded + c * geo.planeStride + geo.origin + ih * n, count: w)
             }
         }
     }
