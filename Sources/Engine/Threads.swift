@@ -8,9 +8,17 @@ import Synchronization
 /// small). Runs that train several models at once (`--jobs`) keep the default of 1.
 public enum Threads {
     private static let storage = Atomic<Int>(1)
+    /// A count bound for the current task (or thread) only, by `Threads.with(_:_:)`.
+    @TaskLocal private static var scoped: Int?
 
     /// The number of threads a layer uses for one batch (at least 1).
-    public static var count: Int { storage.load(ordering: .relaxed) }
+    public static var count: Int { scoped ?? storage.load(ordering: .relaxed) }
+
+    /// Runs `body` with layers called from it (on this task or thread) using `n` threads, whatever
+    /// the process-wide setting: one per job in parallel runs, or a fixed count in a test.
+    public static func with<R>(_ n: Int, _ body: () throws -> R) rethrows -> R {
+        try $scoped.withValue(max(1, n), operation: body)
+    }
 
     /// Sets the thread count for layers and pins OpenBLAS to one thread per caller.
     public static func set(_ n: Int) {
