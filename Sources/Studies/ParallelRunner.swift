@@ -1,9 +1,11 @@
+import Engine
 import Foundation
 
 /// Runs independent jobs on up to `jobs` threads and returns their results in input order.
 ///
 /// Each job must be self-contained (its own model and generators), which is what makes results
-/// independent of `jobs`. Matrix products are single-threaded inside each job when `jobs > 1`.
+/// independent of `jobs`. With `jobs > 1` each job runs its layers on one thread (`Threads.with(1)`),
+/// and OpenBLAS is single-threaded per caller (`Threads.set`), which is safe to call concurrently.
 public struct ParallelRunner: Sendable {
     public var jobs: Int
     public init(jobs: Int) { self.jobs = max(1, jobs) }
@@ -18,10 +20,12 @@ public struct ParallelRunner: Sendable {
                 results.set(i, Result { try body(i, item) })
             }
         } else {
+            BLAS.setThreads(1)   // concurrent callers of a multi-threaded OpenBLAS are not safe
             let next = Counter()
             DispatchQueue.concurrentPerform(iterations: min(jobs, items.count)) { _ in
                 while !isCancelled(), let i = next.take(below: items.count) {
-                    results.set(i, Result { try body(i, items[i]) })
+                    // one thread per job: the jobs themselves fill the cores
+                    results.set(i, Result { try Threads.with(1) { try body(i, items[i]) } })
                 }
             }
             if isCancelled() { throw CancellationError() }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Engine
 
 /// The `bnlab` command: experiments on what Batch Normalization does to usable learning rates.
 @main
@@ -13,6 +14,11 @@ struct BNLab: ParsableCommand {
         version: bnlabVersion,
         subcommands: [Run.self, Render.self, Compare.self, Train.self, Eval.self, Models.self, Bench.self, Gallery.self]
     )
+
+    static func main() {
+        Allocator.keepFreedMemory()   // steps reuse their freed activations instead of faulting pages in
+        main(nil)
+    }
 }
 
 /// The tool's version, recorded in reports, checkpoints and PNG metadata.

@@ -36,7 +36,7 @@ struct Train: ParsableCommand {
     @Flag(help: "Print one JSON object instead of text.") var json = false
 
     func run() throws {
-        BLAS.setThreads(threads)
+        Threads.set(threads)
         let dataset = try data.load()
         let (train, test, normalization) = (dataset.train, dataset.test, dataset.normalization)
         let spec = try modelOptions.spec(inputShape: [train.channels, train.height, train.width], classes: train.classCount)

@@ -20,7 +20,13 @@ import Testing
         #expect(Set(m.namedParameters().map(\.0) + m.namedBuffers().map(\.0)) == torchKeys)
     }
 
-    @Test func twoTrainingStepsMatchPyTorch() throws {
+    /// With 2 threads each layer splits the 16 images in halves (and Conv2d adds partial dWs).
+    @Test(arguments: [1, 2])
+    func twoTrainingStepsMatchPyTorch(threads: Int) throws {
+        try Threads.with(threads) { try twoTrainingSteps() }
+    }
+
+    func twoTrainingSteps() throws {
         let f = try fixture("convnet_bn_step")
         let m = try model(f)
         let x = try f.tensor("x")

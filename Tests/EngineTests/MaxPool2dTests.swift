@@ -49,4 +49,43 @@ import Testing
         #expect(throws: LayerError.self) { try MaxPool2d(kernelSize: 0) }
         #expect(throws: LayerError.self) { try MaxPool2d(kernelSize: 2, stride: 0) }
     }
+
+    /// The 2×2 fast path (eight lanes, overlapping last block; scalar below 8 outputs) against a
+    /// plain reading of torch's rule, on rows of 7, 10 and 12 outputs with ties, −∞ and NaNs.
+    @Test(arguments: [14, 20, 25])
+    func twoByTwoLanesMatchTheScalarRule(width: Int) throws {
+        var rng = SeededGenerator(seed: UInt64(width))
+        let (n, c, h) = (2, 3, 6)
+        var x = randomTensor([n, c, h, width], &rng)
+        for i in 0..<x.count {
+            switch rng.next() % 10 {
+            case 0: x.data[i] = .nan
+            case 1: x.data[i] = 0.5          // ties
+            case 2: x.data[i] = -.infinity
+            default: break
+            }
+        }
+        let pool = try MaxPool2d(kernelSize: 2)
+        let y = pool.forward(x)
+        let dx = pool.backward(Tensor(repeating: 1, shape: y.shape))
+        let (ho, wo) = (h / 2, width / 2)
+        var expectedDx = [Float](repeating: 0, count: x.count)
+        for plane in 0..<(n * c) {
+            for oh in 0..<ho {
+                for ow in 0..<wo {
+                    var (best, at) = (-Float.infinity, plane * h * width + 2 * oh * width + 2 * ow)
+                    for ki in 0..<2 {
+                        for kj in 0..<2 {
+                            let i = plane * h * width + (2 * oh + ki) * width + 2 * ow + kj
+                            if x.data[i] > best || x.data[i].isNaN { (best, at) = (x.data[i], i) }
+                        }
+                    }
+                    let got = y.data[(plane * ho + oh) * wo + ow]
+                    #expect(got == best || (got.isNaN && best.isNaN), "plane \(plane) (\(oh), \(ow))")
+                    expectedDx[at] += 1
+                }
+            }
+        }
+        #expect(dx.data == expectedDx)
+    }
 }

@@ -34,7 +34,8 @@ public class BatchNorm: Layer {
     let typeName: String
 
     // MARK: cache for backward
-    private var xhat = Tensor(zeros: [0])    // x̂ = (x − mean) · invstd, same shape as x
+    private var input = Tensor(zeros: [0])   // x (shared storage, not a copy); x̂ is recomputed
+    private var mean = [Float]()             // [C], the mean x̂ was normalised with
     private var invstd = [Float]()           // [C]
 
     init(numFeatures: Int, eps: Float, momentum: Float?, affine: Bool,
@@ -81,61 +82,59 @@ public class BatchNorm: Layer {
         var mean = runningMean.value.data
         var variance = runningVar.value.data
         if useBatch {
-            // batch statistics in Double, two passes
-            var sum = [Double](repeating: 0, count: c)
-            var sumSq = [Double](repeating: 0, count: c)
-            x.data.withUnsafeBufferPointer { xp in
-                for i in 0..<n {
-                    for ch in 0..<c {
-                        let base = (i * c + ch) * l
-                        var s = 0.0
-                        for j in 0..<l { s += Double(xp[base + j]) }
-                        sum[ch] += s
-                    }
-                }
-                for ch in 0..<c { sum[ch] /= Double(m) }   // now the mean
-                for i in 0..<n {
-                    for ch in 0..<c {
-                        let base = (i * c + ch) * l
-                        let mu = sum[ch]
-                        var s = 0.0
-                        for j in 0..<l { let d = Double(xp[base + j]) - mu; s += d * d }
-                        sumSq[ch] += s
+            // Each plane x[i, ch, :] gets its own mean and centred sum of squares (two passes over
+            // a plane that stays in cache); the planes of a channel are then combined in Double
+            // (Chan et al.: M2 = Σ M2ᵢ + l·(meanᵢ − mean)²), in image order.
+            var planeMean = [Float](repeating: 0, count: n * c)
+            var planeM2 = [Float](repeating: 0, count: n * c)
+            x.data.withUnsafeBufferPointer { xb in
+            planeMean.withUnsafeMutableBufferPointer { pm in
+            planeM2.withUnsafeMutableBufferPointer { p2 in
+                let (x, pm, p2) = (xb.baseAddress!, pm.baseAddress!, p2.baseAddress!)
+                parallelChunks(n) { _, images in
+                    for plane in images.lowerBound * c ..< images.upperBound * c {
+                        let mu = vectorSum(x + plane * l, l) / Float(l)
+                        pm[plane] = mu
+                        p2[plane] = vectorSumOfSquaredDeviations(x + plane * l, l, mean: mu)
                     }
                 }
             }
+            }
+            }
+            var unbiased = [Float](repeating: 0, count: c)
             for ch in 0..<c {
-                mean[ch] = Float(sum[ch])
-                variance[ch] = Float(sumSq[ch] / Double(m))        // biased, to normalise
+                var mu = 0.0
+                for i in 0..<n { mu += Double(planeMean[i * c + ch]) }
+                mu /= Double(n)
+                var m2 = 0.0
+                for i in 0..<n {
+                    let d = Double(planeMean[i * c + ch]) - mu
+                    m2 += Double(planeM2[i * c + ch]) + Double(l) * d * d
+                }
+                mean[ch] = Float(mu)
+                variance[ch] = Float(m2 / Double(m))            // biased, to normalise
+                unbiased[ch] = Float(m2 / Double(m - 1))
             }
-            updateRunningStatistics(mean: mean, unbiasedVariance: (0..<c).map {
-                Float(sumSq[$0] / Double(m - 1))
-            })
+            updateRunningStatistics(mean: mean, unbiasedVariance: unbiased)
         }
 
         invstd = variance.map { 1 / ($0 + eps).squareRoot() }
-        var y = Tensor(zeros: x.shape)
-        xhat = Tensor(zeros: x.shape)
+        (input, self.mean) = (x, mean)
         let gamma = weight?.value.data ?? [Float](repeating: 1, count: c)
         let beta = bias?.value.data ?? [Float](repeating: 0, count: c)
-        x.data.withUnsafeBufferPointer { xp in
-            xhat.data.withUnsafeMutableBufferPointer { hp in
-                y.data.withUnsafeMutableBufferPointer { yp in
-                    for i in 0..<n {
-                        for ch in 0..<c {
-                            let base = (i * c + ch) * l
-                            let mu = mean[ch], s = invstd[ch], g = gamma[ch], b = beta[ch]
-                            for j in 0..<l {
-                                let h = (xp[base + j] - mu) * s
-                                hp[base + j] = h
-                                yp[base + j] = g * h + b
-                            }
-                        }
+        // y = γ·x̂ + β with x̂ = (x − mean) · invstd
+        return Tensor.filled(shape: x.shape) { yp in
+            x.data.withUnsafeBufferPointer { xb in
+                let (xp, invstd) = (xb.baseAddress!, self.invstd)
+                parallelChunks(n) { _, images in
+                    for plane in images.lowerBound * c ..< images.upperBound * c {
+                        let ch = plane % c, base = plane * l
+                        let mu = mean[ch], s = invstd[ch], g = gamma[ch], b = beta[ch]
+                        for j in base..<(base + l) { yp[j] = g * ((xp[j] - mu) * s) + b }
                     }
                 }
             }
         }
-        return y
     }
 
     /// running ← (1 − f) · running + f · batch, with f = momentum or 1 / num_batches_tracked.
@@ -152,27 +151,36 @@ public class BatchNorm: Layer {
 
     // dy: [N, C, ...] like x; returns dx of the same shape
     public func backward(_ dy: Tensor) -> Tensor {
-        precondition(dy.shape == xhat.shape, "\(typeName).backward: dy \(dy.shape) vs x \(xhat.shape)")
+        precondition(dy.shape == input.shape, "\(typeName).backward: dy \(dy.shape) vs x \(input.shape)")
         let (n, c, l) = dims(dy.shape)
         let m = Float(n * l)
+        let (mean, invstd) = (self.mean, self.invstd)
 
-        // per-channel Σdy and Σdy·x̂
+        // per-channel Σdy and Σdy·x̂: per plane in Float, then over images in Double, in image order
+        var planeDy = [Float](repeating: 0, count: n * c)
+        var planeDyXhat = [Float](repeating: 0, count: n * c)
+        dy.data.withUnsafeBufferPointer { gb in
+        input.data.withUnsafeBufferPointer { xb in
+        planeDy.withUnsafeMutableBufferPointer { sd in
+        planeDyXhat.withUnsafeMutableBufferPointer { sh in
+            let (g, x, sd, sh) = (gb.baseAddress!, xb.baseAddress!, sd.baseAddress!, sh.baseAddress!)
+            parallelChunks(n) { _, images in
+                for plane in images.lowerBound * c ..< images.upperBound * c {
+                    let ch = plane % c
+                    sd[plane] = vectorSum(g + plane * l, l)
+                    sh[plane] = vectorDot(g + plane * l, x + plane * l, l, centredAt: mean[ch]) * invstd[ch]
+                }
+            }
+        }
+        }
+        }
+        }
         var sumDy = [Double](repeating: 0, count: c)
         var sumDyXhat = [Double](repeating: 0, count: c)
-        dy.data.withUnsafeBufferPointer { gp in
-            xhat.data.withUnsafeBufferPointer { hp in
-                for i in 0..<n {
-                    for ch in 0..<c {
-                        let base = (i * c + ch) * l
-                        var s = 0.0, sh = 0.0
-                        for j in 0..<l {
-                            s += Double(gp[base + j])
-                            sh += Double(gp[base + j]) * Double(hp[base + j])
-                        }
-                        sumDy[ch] += s
-                        sumDyXhat[ch] += sh
-                    }
-                }
+        for i in 0..<n {
+            for ch in 0..<c {
+                sumDy[ch] += Double(planeDy[i * c + ch])
+                sumDyXhat[ch] += Double(planeDyXhat[i * c + ch])
             }
         }
         if let weight, let bias {
@@ -184,29 +192,26 @@ public class BatchNorm: Layer {
 
         let gamma = weight?.value.data ?? [Float](repeating: 1, count: c)
         let batch = lastForwardUsedBatchStatistics
-        var dx = Tensor(zeros: dy.shape)
-        dy.data.withUnsafeBufferPointer { gp in
-            xhat.data.withUnsafeBufferPointer { hp in
-                dx.data.withUnsafeMutableBufferPointer { dp in
-                    for i in 0..<n {
-                        for ch in 0..<c {
-                            let base = (i * c + ch) * l
-                            let k = gamma[ch] * invstd[ch]
-                            if batch {
-                                // dx = (1/m)·γ·invstd·(m·dy − Σdy − x̂·Σ(dy·x̂))
-                                let a = k / m, sd = Float(sumDy[ch]), sdh = Float(sumDyXhat[ch])
-                                for j in 0..<l {
-                                    dp[base + j] = a * (m * gp[base + j] - sd - hp[base + j] * sdh)
-                                }
-                            } else {
-                                // running statistics are constants: a plain affine map
-                                for j in 0..<l { dp[base + j] = k * gp[base + j] }
-                            }
+        return Tensor.filled(shape: dy.shape) { dp in
+            dy.data.withUnsafeBufferPointer { gb in
+            input.data.withUnsafeBufferPointer { xb in
+                let (gp, xp) = (gb.baseAddress!, xb.baseAddress!)
+                parallelChunks(n) { _, images in
+                    for plane in images.lowerBound * c ..< images.upperBound * c {
+                        let ch = plane % c, base = plane * l
+                        let (k, mu, s) = (gamma[ch] * invstd[ch], mean[ch], invstd[ch])
+                        if batch {
+                            // dx = (1/m)·γ·invstd·(m·dy − Σdy − x̂·Σ(dy·x̂))
+                            let a = k / m, sd = Float(sumDy[ch]), sdh = Float(sumDyXhat[ch])
+                            for j in base..<(base + l) { dp[j] = a * (m * gp[j] - sd - (xp[j] - mu) * s * sdh) }
+                        } else {
+                            // running statistics are constants: a plain affine map
+                            for j in base..<(base + l) { dp[j] = k * gp[j] }
                         }
                     }
                 }
             }
+            }
         }
-        return dx
     }
 }

@@ -1,14 +1,21 @@
 /// A 2-D convolution over `[N, C, H, W]` images, as `torch.nn.Conv2d` with square kernels,
 /// zero padding, dilation 1 and groups 1.
 ///
-/// Forward lowers each image to a patch matrix (im2col, `[C·k·k, Ho·Wo]`) and multiplies the
-/// weight by it with one SGEMM per image; backward runs two more SGEMMs per image (dW and the
-/// patch gradient) and scatters the patch gradient back with col2im. Per-image GEMMs measured
-/// as fast as one GEMM over the whole batch and leave room to spread images over threads.
+/// Forward lowers a group of G images to one patch matrix (im2col, `[C·k·k, G·P]`, image g in
+/// columns `g·P ..< (g+1)·P`) and multiplies the weight by it with one SGEMM; G is chosen so the
+/// GEMM is about `groupColumns` wide (per-image GEMMs this small run far below OpenBLAS's peak).
+/// Backward rebuilds the group's patch matrix (cheaper than keeping the whole batch's: it stays
+/// in cache), gathers dy into the same column layout, and runs two SGEMMs per group, dW and the
+/// patch gradient, which col2im scatters back. Groups of images are split over `Threads.count`
+/// threads, each with its own scratch and, in backward, its own partial dW (added in thread order).
 ///
-/// The patch matrices of the whole batch are kept from forward for dW (N·C·k·k·Ho·Wo floats,
-/// 14 MB for 16→32 channels at 14×14, batch 128) in scratch buffers owned by the layer, so
-/// steps with unchanged shapes allocate nothing but the output and dx.
+/// Stride 1 (every model here) takes a shortcut: the image is zero-padded once, and the output is
+/// computed on the padded width, `P = Ho·(W + 2·padding)`, with the extra columns thrown away.
+/// Each patch row is then one contiguous slice of the padded image, copied in one go, instead of
+/// Ho short rows with edge cases; the GEMM does (W + 2·padding)/Wo more work (1.14× at 14×14).
+///
+/// Memory: the layer keeps its last input (shared storage, not a copy) and, per thread, a patch
+/// matrix, its gradient, an output block and a padded image (K·G·P, K·G·P, O·G·P, C·Hp·Wp floats).
 public final class Conv2d: Layer {
     public var isTraining = true
     /// Filters, `[outChannels, inChannels, kernelSize, kernelSize]`.
@@ -22,17 +29,55 @@ public final class Conv2d: Layer {
     public let padding: Int
     /// Whether `backward` computes dLoss/dInput. Set it to `false` on a network's first layer,
     /// whose input gradient nobody reads (PyTorch skips it there too); `backward` then returns
-    /// zeros and saves a GEMM and a col2im per image.
+    /// zeros and saves a GEMM and a col2im per group.
     public var computesInputGradient = true
+    /// The GEMM width (G·P columns) a group of images aims for.
+    static let groupColumns = 1536
 
     public var localParameters: [(String, Parameter)] {
         [("weight", weight)] + (bias.map { [("bias", $0)] } ?? [])
     }
 
     // MARK: - Cache and scratch
-    private var inputShape: [Int] = []
-    private let columns = ScratchBuffer()       // im2col of the last input
-    private let columnGrad = ScratchBuffer()    // dLoss/dcolumns
+    private var input = Tensor(zeros: [0])          // the last input, for dW
+    private var columns: [ScratchBuffer] = []       // per thread: a group's im2col [K, G·P]
+    private var columnGrads: [ScratchBuffer] = []   // per thread: dLoss/dcolumns [K, G·P]
+    private var blocks: [ScratchBuffer] = []        // per thread: y or dy of a group [O, G·P]
+    private var paddedImages: [ScratchBuffer] = []  // per thread: one padded image or its gradient
+    private var partialGrads: [ScratchBuffer] = []  // per thread after the first: its share of dW
+
+    /// Per-thread scratch for `chunks` threads, grown before a parallel region.
+    private func scratch(_ list: inout [ScratchBuffer], _ chunks: Int) -> [ScratchBuffer] {
+        while list.count < chunks { list.append(ScratchBuffer()) }
+        return list
+    }
+
+    /// Where an image's outputs sit among the patch matrix's columns.
+    ///
+    /// On the stride-1 path each channel plane is laid out with rows `rowLength = W + gap` apart, the
+    /// `gap` zeros serving as the right padding of one row and the left padding of the next, with
+    /// zero rows above and below. An output row is then computed on all `rowLength` columns.
+    private struct Geometry {
+        let h, w, ho, wo: Int
+        /// Columns per output row: Wo, or W + gap on the stride-1 path.
+        let rowLength: Int
+        /// Floats per padded channel plane, and the offset of pixel (0, 0) inside one (stride 1).
+        let planeStride, origin: Int
+        /// Columns per image.
+        var p: Int { ho * rowLength }
+    }
+
+    private func geometry(_ h: Int, _ w: Int) -> Geometry {
+        let (ho, wo, k, pad) = (outputSize(h), outputSize(w), kernelSize, padding)
+        guard stride == 1 else { return Geometry(h: h, w: w, ho: ho, wo: wo, rowLength: wo, planeStride: 0, origin: 0) }
+        // reads reach `pad` columns left and k − 1 − pad right of a row; outputs need Wo ≤ rowLength
+        let rowLength = w + max(pad, k - 1 - pad, 2 * pad - k + 1)
+        return Geometry(h: h, w: w, ho: ho, wo: wo, rowLength: rowLength,
+                        planeStride: (h + 2 * pad) * rowLength + k, origin: pad * rowLength + pad)
+    }
+
+    /// Images per GEMM for `p` columns per image.
+    private func groupSize(_ p: Int) -> Int { max(1, (Self.groupColumns + p / 2) / p) }
 
     /// Creates a convolution with PyTorch's parameter names and default initialisation.
     public init(inChannels: Int, outChannels: Int, kernelSize: Int, stride: Int = 1,
@@ -69,35 +114,42 @@ public final class Conv2d: Layer {
         precondition(x.rank == 4 && x.shape[1] == inChannels,
                      "Conv2d expects [N, \(inChannels), H, W], got \(x.shape)")
         let (n, h, w) = (x.shape[0], x.shape[2], x.shape[3])
-        let (ho, wo) = (outputSize(h), outputSize(w))
-        precondition(ho > 0 && wo > 0, "Conv2d: input \(x.shape) smaller than kernel \(kernelSize)")
-        inputShape = x.shape
-        let (o, kk, p) = (outChannels, inChannels * kernelSize * kernelSize, ho * wo)
-        let cols = columns.reserve(n * kk * p)
-        let bias = self.bias?.value.data
+        let geo = geometry(h, w)
+        precondition(geo.ho > 0 && geo.wo > 0, "Conv2d: input \(x.shape) smaller than kernel \(kernelSize)")
+        input = x
+        let (o, kk, p, chw) = (outChannels, inChannels * kernelSize * kernelSize, geo.p, inChannels * h * w)
+        let (ho, wo, rowLength) = (geo.ho, geo.wo, geo.rowLength)
+        let chunks = chunkCount(n), group = groupSize(p)
+        let (cols, outs, pads) = (scratch(&columns, chunks), scratch(&blocks, chunks), scratch(&paddedImages, chunks))
+        let bias = self.bias?.value.data ?? [Float](repeating: 0, count: o)
 
         return Tensor.filled(shape: [n, o, ho, wo]) { y in
             x.data.withUnsafeBufferPointer { xb in
             weight.value.data.withUnsafeBufferPointer { wb in
                 let x = xb.baseAddress!, wt = wb.baseAddress!
-                // cols[i]: [K, P]; y[i] = W[O, K] · cols[i]
-                for i in 0..<n {
-                    let col = cols + i * kk * p
-                    im2col(x + i * inChannels * h * w, h, w, ho, wo, col, rowStride: p)
-                    BLAS.sgemm(m: o, n: p, k: kk, a: wt, lda: kk, b: col, ldb: p,
-                               c: y + i * o * p, ldc: p)
+                parallelChunks(n) { chunk, images in
+                    let col = cols[chunk].reserve(kk * group * p), out = outs[chunk].reserve(o * group * p)
+                    let pad = pads[chunk].reserve(inChannels * geo.planeStride)
+                    for first in Swift.stride(from: images.lowerBound, to: images.upperBound, by: group) {
+                        let g = min(group, images.upperBound - first), gp = g * p
+                        // cols[K, G·P] = patches of images first ..< first + g
+                        for j in 0..<g {
+                            patches(x + (first + j) * chw, geo, col + j * p, rowStride: gp, padded: pad)
+                        }
+                        // out[O, G·P] = W[O, K] · cols
+                        BLAS.sgemm(m: o, n: gp, k: kk, a: wt, lda: kk, b: col, ldb: gp, c: out, ldc: gp)
+                        // y[i, c, oh, :] = out[c, j·P + oh·rowLength ..< + Wo] + b[c]
+                        for j in 0..<g {
+                            for c in 0..<o {
+                                let (src, dst, b) = (out + c * gp + j * p, y + ((first + j) * o + c) * ho * wo, bias[c])
+                                for oh in 0..<ho {
+                                    for ow in 0..<wo { dst[oh * wo + ow] = src[oh * rowLength + ow] + b }
+                                }
+                            }
+                        }
+                    }
                 }
-                if let bias { addBias(bias, to: y, n: n, p: p) }
             }
-            }
-        }
-    }
-
-    private func addBias(_ bias: [Float], to y: UnsafeMutablePointer<Float>, n: Int, p: Int) {
-        for i in 0..<n {
-            for c in 0..<outChannels {
-                let b = bias[c], row = y + (i * outChannels + c) * p
-                for j in 0..<p { row[j] += b }
             }
         }
     }
@@ -106,54 +158,144 @@ public final class Conv2d: Layer {
 
     // dy: [N, O, Ho, Wo] -> dx: [N, C, H, W]; adds into weight.grad and bias.grad
     public func backward(_ dy: Tensor) -> Tensor {
-        let (n, h, w) = (inputShape[0], inputShape[2], inputShape[3])
-        let (ho, wo) = (outputSize(h), outputSize(w))
+        let (n, h, w) = (input.shape[0], input.shape[2], input.shape[3])
+        let geo = geometry(h, w)
+        let (ho, wo, rowLength) = (geo.ho, geo.wo, geo.rowLength)
         precondition(dy.shape == [n, outChannels, ho, wo], "Conv2d.backward: dy \(dy.shape)")
-        let (o, kk, p) = (outChannels, inChannels * kernelSize * kernelSize, ho * wo)
-        let cols = columns.pointer
+        let (o, kk, p, chw) = (outChannels, inChannels * kernelSize * kernelSize, geo.p, inChannels * h * w)
+        let chunks = chunkCount(n), group = groupSize(p)
+        let (cols, dcols, dys) = (scratch(&columns, chunks), scratch(&columnGrads, chunks), scratch(&blocks, chunks))
+        let (pads, partials) = (scratch(&paddedImages, chunks), scratch(&partialGrads, chunks))
 
-        // db = Σ_{n,p} dy
+        // db = Σ_{n,p} dy: per-plane sums, added in image order (the same for any thread count)
         if let bias {
+            var planeSums = [Float](repeating: 0, count: n * o)
             dy.data.withUnsafeBufferPointer { g in
-                bias.grad.data.withUnsafeMutableBufferPointer { db in
-                    for i in 0..<n {
-                        for c in 0..<o {
-                            let row = g.baseAddress! + (i * o + c) * p
-                            var s: Float = 0
-                            for j in 0..<p { s += row[j] }
-                            db[c] += s
+                planeSums.withUnsafeMutableBufferPointer { s in
+                    let (g, s) = (g.baseAddress!, s.baseAddress!)
+                    parallelChunks(n) { _, images in
+                        for plane in images.lowerBound * o ..< images.upperBound * o {
+                            s[plane] = vectorSum(g + plane * ho * wo, ho * wo)
                         }
                     }
                 }
             }
-        }
-
-        var dx = Tensor(zeros: inputShape)
-        dy.data.withUnsafeBufferPointer { gb in
-        weight.value.data.withUnsafeBufferPointer { wb in
-        weight.grad.data.withUnsafeMutableBufferPointer { dwb in
-        dx.data.withUnsafeMutableBufferPointer { dxb in
-            let g = gb.baseAddress!, wt = wb.baseAddress!, dw = dwb.baseAddress!, dx = dxb.baseAddress!
-            let dcol = columnGrad.reserve(kk * p)
-            for i in 0..<n {
-                let gi = g + i * o * p, col = cols + i * kk * p
-                // dW[O, K] += dy[i][O, P] · cols[i]ᵀ
-                BLAS.sgemm(transB: true, m: o, n: kk, k: p, a: gi, lda: p, b: col, ldb: p,
-                           beta: 1, c: dw, ldc: kk)
-                // dcols[K, P] = Wᵀ · dy[i], scattered back into dx[i]
-                guard computesInputGradient else { continue }
-                BLAS.sgemm(transA: true, m: kk, n: p, k: o, a: wt, lda: kk, b: gi, ldb: p,
-                           c: dcol, ldc: p)
-                col2im(dcol, rowStride: p, h, w, ho, wo, dx + i * inChannels * h * w)
+            bias.grad.data.withUnsafeMutableBufferPointer { db in
+                for i in 0..<n { for c in 0..<o { db[c] += planeSums[i * o + c] } }
             }
         }
+
+        let body = { (dx: UnsafeMutablePointer<Float>?) -> Void in
+            dy.data.withUnsafeBufferPointer { gb in
+            self.input.data.withUnsafeBufferPointer { xb in
+            self.weight.value.data.withUnsafeBufferPointer { wb in
+            self.weight.grad.data.withUnsafeMutableBufferPointer { dwb in
+                let (dy, x, wt) = (gb.baseAddress!, xb.baseAddress!, wb.baseAddress!)
+                parallelChunks(n) { chunk, images in
+                    // the first chunk adds into weight.grad, the others into zeroed partials
+                    let dw = chunk == 0 ? dwb.baseAddress! : partials[chunk].reserve(o * kk)
+                    if chunk > 0 { dw.update(repeating: 0, count: o * kk) }
+                    let col = cols[chunk].reserve(kk * group * p), dcol = dcols[chunk].reserve(kk * group * p)
+                    let g = dys[chunk].reserve(o * group * p)
+                    let pad = pads[chunk].reserve(self.inChannels * geo.planeStride)
+                    for first in Swift.stride(from: images.lowerBound, to: images.upperBound, by: group) {
+                        let count = min(group, images.upperBound - first), gp = count * p
+                        // cols[K, G·P] as in forward; g[O, G·P] = dy of the group in the same
+                        // layout, zero in the thrown-away columns
+                        for j in 0..<count {
+                            self.patches(x + (first + j) * chw, geo, col + j * p, rowStride: gp, padded: pad)
+                            for c in 0..<o {
+                                let (src, dst) = (dy + ((first + j) * o + c) * ho * wo, g + c * gp + j * p)
+                                for oh in 0..<ho {
+                                    for ow in 0..<wo { dst[oh * rowLength + ow] = src[oh * wo + ow] }
+                                    for ow in wo..<rowLength { dst[oh * rowLength + ow] = 0 }
+                                }
+                            }
+                        }
+                        // dW[O, K] += g[O, G·P] · colsᵀ
+                        BLAS.sgemm(transB: true, m: o, n: kk, k: gp, a: g, lda: gp, b: col, ldb: gp,
+                                   beta: 1, c: dw, ldc: kk)
+                        // dcols[K, G·P] = Wᵀ · g, scattered back into each image's dx
+                        guard let dx else { continue }
+                        BLAS.sgemm(transA: true, m: kk, n: gp, k: o, a: wt, lda: kk, b: g, ldb: gp,
+                                   c: dcol, ldc: gp)
+                        for j in 0..<count {
+                            self.patchGradient(dcol + j * p, rowStride: gp, geo, dx + (first + j) * chw, padded: pad)
+                        }
+                    }
+                }
+                // the other threads' shares of dW, in chunk order
+                for chunk in 1..<chunks {
+                    let part = partials[chunk].pointer
+                    for j in 0..<(o * kk) { dwb[j] += part[j] }
+                }
+            }
+            }
+            }
+            }
         }
+        guard computesInputGradient else {
+            body(nil)
+            return Tensor(zeros: input.shape)
         }
-        }
-        return dx
+        return Tensor.filled(shape: input.shape) { dx in body(dx) }
     }
 
-    // MARK: - im2col / col2im
+    // MARK: - Patches (im2col) and their adjoint (col2im)
+
+    /// Writes one image's patch matrix `[C·k·k, P]` (row `(c, ki, kj)`, rows `rowStride` apart).
+    private func patches(_ x: UnsafePointer<Float>, _ geo: Geometry, _ col: UnsafeMutablePointer<Float>,
+                         rowStride: Int, padded: UnsafeMutablePointer<Float>) {
+        guard stride == 1 else { return im2col(x, geo.h, geo.w, geo.ho, geo.wo, col, rowStride: rowStride) }
+        // padded: C planes of rows `rowLength` apart with zero gaps; patch row (c, ki, kj) is the
+        // slice of plane c shifted by (ki − pad, kj − pad), P long
+        let (h, w, n, k, pad) = (geo.h, geo.w, geo.rowLength, kernelSize, padding)
+        padded.update(repeating: 0, count: inChannels * geo.planeStride)
+        for c in 0..<inChannels {
+            for ih in 0..<h {
+                (padded + c * geo.planeStride + geo.origin + ih * n).update(from: x + (c * h + ih) * w, count: w)
+            }
+        }
+        var row = 0
+        for c in 0..<inChannels {
+            for ki in 0..<k {
+                for kj in 0..<k {
+                    let src = padded + c * geo.planeStride + geo.origin + (ki - pad) * n + (kj - pad)
+                    (col + row * rowStride).update(from: src, count: geo.p)
+                    row += 1
+                }
+            }
+        }
+    }
+
+    /// Sets one image's dx `[C, H, W]` from its patch-matrix gradient (the adjoint of `patches`).
+    private func patchGradient(_ dcol: UnsafePointer<Float>, rowStride: Int, _ geo: Geometry,
+                               _ dx: UnsafeMutablePointer<Float>, padded: UnsafeMutablePointer<Float>) {
+        guard stride == 1 else {
+            dx.update(repeating: 0, count: inChannels * geo.h * geo.w)
+            return col2im(dcol, rowStride: rowStride, geo.h, geo.w, geo.ho, geo.wo, dx)
+        }
+        // dpadded[plane c shifted by (ki − pad, kj − pad)] += dcol row (c, ki, kj); dx = its pixels
+        let (h, w, n, k, pad, p) = (geo.h, geo.w, geo.rowLength, kernelSize, padding, geo.p)
+        padded.update(repeating: 0, count: inChannels * geo.planeStride)
+        var row = 0
+        for c in 0..<inChannels {
+            for ki in 0..<k {
+                for kj in 0..<k {
+                    let (src, dst) = (dcol + row * rowStride, padded + c * geo.planeStride + geo.origin + (ki - pad) * n + (kj - pad))
+                    for q in 0..<p { dst[q] += src[q] }
+                    row += 1
+                }
+            }
+        }
+        for c in 0..<inChannels {
+            for ih in 0..<h {
+                (dx + (c * h + ih) * w).update(from: padded + c * geo.planeStride + geo.origin + ih * n, count: w)
+            }
+        }
+    }
+
+    // MARK: - General stride
 
     /// The output columns `[lo, hi)` whose input column `ow·stride − padding + kj` is inside `0..<w`.
     @inline(__always)
@@ -184,11 +326,7 @@ public final class Conv2d: Layer {
                         }
                         let src = x + (c * h + ih) * w - padding + kj
                         for ow in 0..<lo { d[ow] = 0 }
-                        if s == 1 {
-                            (d + lo).update(from: src + lo, count: hi - lo)
-                        } else {
-                            for ow in lo..<hi { d[ow] = src[ow * s] }
-                        }
+                        for ow in lo..<hi { d[ow] = src[ow * s] }
                         for ow in hi..<wo { d[ow] = 0 }
                     }
                     row += 1

@@ -33,35 +33,32 @@ public final class MaxPool2d: Layer {
         return Tensor.filled(shape: [n, c, ho, wo]) { y in
             x.data.withUnsafeBufferPointer { xb in
             argmax.withUnsafeMutableBufferPointer { am in
-                for plane in 0..<(n * c) {
-                    let src = xb.baseAddress! + plane * h * w
-                    let out = plane * ho * wo
-                    for oh in 0..<ho {
-                        for ow in 0..<wo {
-                            let corner = (oh * s) * w + ow * s
-                            var best = corner, bestValue = src[corner], sawNaN = false
-                            for ki in 0..<k {
-                                for kj in 0..<k {
-                                    let at = corner + ki * w + kj
-                                    let v = src[at]
-                                    // strictly greater keeps the first maximum; a select on one
-                                    // comparison, not a branch (random data mispredicts)
-                                    best = v > bestValue ? at : best
-                                    bestValue = v > bestValue ? v : bestValue
-                                    sawNaN = sawNaN || v.isNaN
-                                }
-                            }
-                            if sawNaN {
-                                // torch's CPU kernel: `val > max || isnan(val)`, so the last NaN wins
+                let (x, am) = (xb.baseAddress!, am.baseAddress!)
+                parallelChunks(n) { _, images in
+                    for plane in images.lowerBound * c ..< images.upperBound * c {
+                        let (src, out) = (x + plane * h * w, plane * ho * wo)
+                        if k == 2 && s == 2 {
+                            pool2x2(src, w, ho, wo, y + out, am + out)
+                            continue
+                        }
+                        for oh in 0..<ho {
+                            for ow in 0..<wo {
+                                // torch's CPU kernel: start at −∞, take `v > max || isnan(v)` in
+                                // row-major order (the first maximum wins, the last NaN wins); a
+                                // select, not a branch (random data mispredicts)
+                                let corner = (oh * s) * w + ow * s
+                                var best = corner, bestValue = -Float.infinity
                                 for ki in 0..<k {
-                                    for kj in 0..<k where src[corner + ki * w + kj].isNaN {
-                                        best = corner + ki * w + kj
+                                    for kj in 0..<k {
+                                        let at = corner + ki * w + kj, v = src[at]
+                                        let take = v > bestValue || v.isNaN
+                                        best = take ? at : best
+                                        bestValue = take ? v : bestValue
                                     }
                                 }
-                                bestValue = .nan
+                                y[out + oh * wo + ow] = bestValue
+                                am[out + oh * wo + ow] = Int32(truncatingIfNeeded: best)
                             }
-                            y[out + oh * wo + ow] = bestValue
-                            am[out + oh * wo + ow] = Int32(truncatingIfNeeded: best)
                         }
                     }
                 }
@@ -70,23 +67,81 @@ public final class MaxPool2d: Layer {
         }
     }
 
+    /// The 2×2, stride-2 case of one plane (the models' only pooling), eight outputs at a time.
+    ///
+    /// The same rule as the general loop, on lanes: start from the window's first element and
+    /// take each next one if `v > max || isnan(v)`. A row narrower than 8 outputs runs on the
+    /// scalar lane helper; the last block of a wider row overlaps the one before it.
+    @inline(__always)
+    private func pool2x2(_ src: UnsafePointer<Float>, _ w: Int, _ ho: Int, _ wo: Int,
+                         _ y: UnsafeMutablePointer<Float>, _ am: UnsafeMutablePointer<Int32>) {
+        let lanes = SIMD8<Int32>(0, 2, 4, 6, 8, 10, 12, 14)
+        for oh in 0..<ho {
+            let top = src + 2 * oh * w, (yRow, amRow) = (y + oh * wo, am + oh * wo)
+            guard wo >= 8 else {
+                for ow in 0..<wo { pool2x2Scalar(top, w, ow, 2 * oh * w, yRow, amRow) }
+                continue
+            }
+            var ow = 0
+            while ow < wo {
+                ow = min(ow, wo - 8)
+                // a b  (row 2·oh)     the four corners of 8 windows, deinterleaved
+                // c d  (row 2·oh + 1)
+                let upper = UnsafeRawPointer(top + 2 * ow).loadUnaligned(as: SIMD16<Float>.self)
+                let lower = UnsafeRawPointer(top + w + 2 * ow).loadUnaligned(as: SIMD16<Float>.self)
+                let at = SIMD8<Int32>(repeating: Int32(2 * oh * w + 2 * ow)) &+ lanes
+                var m = upper.evenHalf, i = at
+                func visit(_ v: SIMD8<Float>, _ offset: Int) {
+                    let take = (v .> m) .| (v .!= v)
+                    m.replace(with: v, where: take)
+                    i.replace(with: at &+ Int32(offset), where: take)
+                }
+                visit(upper.oddHalf, 1)
+                visit(lower.evenHalf, w)
+                visit(lower.oddHalf, w + 1)
+                UnsafeMutableRawPointer(yRow + ow).storeBytes(of: m, as: SIMD8<Float>.self)
+                UnsafeMutableRawPointer(amRow + ow).storeBytes(of: i, as: SIMD8<Int32>.self)
+                ow += 8
+            }
+        }
+    }
+
+    /// One 2×2 window at output column `ow`, for rows narrower than 8 outputs.
+    @inline(__always)
+    private func pool2x2Scalar(_ top: UnsafePointer<Float>, _ w: Int, _ ow: Int, _ rowStart: Int,
+                               _ yRow: UnsafeMutablePointer<Float>, _ amRow: UnsafeMutablePointer<Int32>) {
+        let corner = 2 * ow
+        var m = top[corner], i = corner
+        func visit(_ at: Int) {
+            let take = top[at] > m || top[at].isNaN
+            m = take ? top[at] : m
+            i = take ? at : i
+        }
+        visit(corner + 1)
+        visit(corner + w)
+        visit(corner + w + 1)
+        yRow[ow] = m
+        amRow[ow] = Int32(truncatingIfNeeded: rowStart + i)
+    }
+
     // dy: [N, C, Ho, Wo] -> dx: [N, C, H, W], each gradient added at its window's argmax
     public func backward(_ dy: Tensor) -> Tensor {
         let (n, c, h, w) = (inputShape[0], inputShape[1], inputShape[2], inputShape[3])
         let p = outputSize(h) * outputSize(w)
         precondition(dy.count == n * c * p, "MaxPool2d.backward: dy \(dy.shape)")
-        var dx = Tensor(zeros: inputShape)
-        dx.data.withUnsafeMutableBufferPointer { g in
+        return Tensor.filled(shape: inputShape) { g in
             dy.data.withUnsafeBufferPointer { d in
-                argmax.withUnsafeBufferPointer { am in
-                    for plane in 0..<(n * c) {
-                        for j in 0..<p {
-                            g[plane * h * w + Int(am[plane * p + j])] += d[plane * p + j]
-                        }
+            argmax.withUnsafeBufferPointer { am in
+                let (d, am) = (d.baseAddress!, am.baseAddress!)
+                parallelChunks(n) { _, images in
+                    let planes = images.lowerBound * c ..< images.upperBound * c
+                    (g + planes.lowerBound * h * w).update(repeating: 0, count: planes.count * h * w)
+                    for plane in planes {
+                        for j in 0..<p { g[plane * h * w + Int(am[plane * p + j])] += d[plane * p + j] }
                     }
                 }
             }
+            }
         }
-        return dx
     }
 }

@@ -8,8 +8,11 @@ public final class ReLU: Layer {
     // x: any shape -> y: same shape
     public func forward(_ x: Tensor) -> Tensor {
         output = Tensor.filled(shape: x.shape) { y in
-            x.data.withUnsafeBufferPointer { x in
-                for i in 0..<x.count { y[i] = x[i] < 0 ? 0 : x[i] }   // NaN propagates, as in torch
+            x.data.withUnsafeBufferPointer { xb in
+                let x = xb.baseAddress!
+                parallelChunks(xb.count) { _, range in
+                    for i in range { y[i] = x[i] < 0 ? 0 : x[i] }   // NaN propagates, as in torch
+                }
             }
         }
         return output
@@ -19,13 +22,16 @@ public final class ReLU: Layer {
     public func backward(_ dy: Tensor) -> Tensor {
         precondition(dy.shape == output.shape, "ReLU.backward: dy \(dy.shape) vs \(output.shape)")
         return Tensor.filled(shape: dy.shape) { dx in
-            dy.data.withUnsafeBufferPointer { g in
-                output.data.withUnsafeBufferPointer { y in
+            dy.data.withUnsafeBufferPointer { gb in
+            output.data.withUnsafeBufferPointer { yb in
+                let (g, y) = (gb.baseAddress!, yb.baseAddress!)
+                parallelChunks(gb.count) { _, range in
                     // a bit mask rather than a float select, so the loop vectorizes
-                    for i in 0..<g.count {
+                    for i in range {
                         dx[i] = Float(bitPattern: g[i].bitPattern & (y[i] <= 0 ? 0 : UInt32.max))
                     }
                 }
+            }
             }
         }
     }

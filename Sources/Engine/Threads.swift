@@ -1,0 +1,46 @@
+import Dispatch
+import Synchronization
+
+/// How many threads the layers split a batch over: a process-wide setting, like OpenBLAS's own.
+///
+/// Layers cut each batch into `count` contiguous ranges of images and run them at once, with
+/// OpenBLAS single-threaded inside each (its own threading does little on per-image GEMMs this
+/// small). Runs that train several models at once (`--jobs`) keep the default of 1.
+public enum Threads {
+    private static let storage = Atomic<Int>(1)
+    /// A count bound for the current task (or thread) only, by `Threads.with(_:_:)`.
+    @TaskLocal private static var scoped: Int?
+
+    /// The number of threads a layer uses for one batch (at least 1).
+    public static var count: Int { scoped ?? storage.load(ordering: .relaxed) }
+
+    /// Runs `body` with layers called from it (on this task or thread) using `n` threads, whatever
+    /// the process-wide setting: one per job in parallel runs, or a fixed count in a test.
+    public static func with<R>(_ n: Int, _ body: () throws -> R) rethrows -> R {
+        try $scoped.withValue(max(1, n), operation: body)
+    }
+
+    /// Sets the thread count for layers and pins OpenBLAS to one thread per caller.
+    public static func set(_ n: Int) {
+        storage.store(max(1, n), ordering: .relaxed)
+        BLAS.setThreads(1)
+    }
+}
+
+/// A value handed to `concurrentPerform`, whose workers only touch disjoint memory.
+private struct UncheckedSendable<Value>: @unchecked Sendable { let value: Value }
+
+/// Splits `0..<n` into `min(Threads.count, n)` contiguous ranges and runs `body(chunk, range)`
+/// on each at once; inline when one thread suffices. Chunk `c` always gets the same range for a
+/// given `n` and thread count, so results do not depend on scheduling.
+func parallelChunks(_ n: Int, _ body: (_ chunk: Int, _ range: Range<Int>) -> Void) {
+    let t = chunkCount(n)
+    if t <= 1 { body(0, 0..<n); return }
+    withoutActuallyEscaping(body) { body in
+        let box = UncheckedSendable(value: body)
+        DispatchQueue.concurrentPerform(iterations: t) { c in box.value(c, n * c / t ..< n * (c + 1) / t) }
+    }
+}
+
+/// The number of chunks `parallelChunks(n)` uses.
+func chunkCount(_ n: Int) -> Int { max(1, min(Threads.count, n)) }
