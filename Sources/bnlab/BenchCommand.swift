@@ -118,13 +118,14 @@ struct Bench: ParsableCommand {
             let t = Date()
             let results = try ParallelRunner(jobs: jobs).map(configs) { _, config in
                 try Trainer(config: config).run(train: dataset.train, test: test,
-                                                normalization: dataset.normalization).0
+                                                normalization: dataset.normalization).result
             }
             return (results, Date().timeIntervalSince(t))
         }
         let (parallel, parallelSeconds) = try timed(jobs)
         let (sequential, sequentialSeconds) = try timed(1)
-        let identical = zip(parallel, sequential).allSatisfy { $0.sameOutcome(as: $1) }
+        let encoder = JSONCoding.encoder()
+        let identical = try encoder.encode(parallel) == encoder.encode(sequential)
         let output = SweepOutput(runs: count, jobs: jobs, imagesPerRun: sweepImages, model: spec.description,
                                  parallelSeconds: parallelSeconds, sequentialSeconds: sequentialSeconds,
                                  ratio: parallelSeconds / sequentialSeconds, bitIdentical: identical,
