@@ -42,6 +42,7 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts", "CPNG"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Studies", "Charts", "Datasets", "CPNG"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["bnlab", "Studies", "Report"]),
         .testTarget(name: "StudiesTests", dependencies: ["Studies", "Engine", "Datasets"], resources: [.copy("Fixtures")]),
     ]
 )

@@ -1,0 +1,121 @@
+import Foundation
+import Report
+import Studies
+import Testing
+
+/// Runs the real `bnlab` binary built beside this test bundle.
+struct CLI {
+    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static var binary: URL {
+        // swift test puts the test bundle and the executable in the same build directory.
+        let bundleDir = Bundle.main.bundleURL.deletingLastPathComponent()
+        for dir in [bundleDir, Bundle.main.bundleURL, URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()] {
+            let candidate = dir.appendingPathComponent("bnlab")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+        }
+        return repoRoot.appendingPathComponent(".build/debug/bnlab")
+    }
+
+    /// Runs bnlab with `arguments`; returns the exit status, stdout and stderr.
+    static func run(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
+        let p = Process()
+        p.executableURL = binary
+        p.arguments = arguments
+        p.currentDirectoryURL = repoRoot
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    }
+}
+
+/// The README's main job end to end, on the synthetic dataset with a tiny grid.
+@Suite(.serialized) struct EndToEndTests {
+    let dir: URL = FileManager.default.temporaryDirectory.appendingPathComponent("bnlab-e2e-\(UUID())")
+
+    func write(_ name: String, _ text: String) throws -> String {
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let url = dir.appendingPathComponent(name)
+        try Data(text.utf8).write(to: url)
+        return url.path
+    }
+
+    static let tinyConfig = """
+        dataset: synthetic
+        lrSweep:
+          depths: [2, 3]
+          learningRates: [0.03, 0.3, 300]
+          trainLimit: 256
+          batchSize: 32
+          seeds: 1
+        covariateShift:
+          iterations: 20
+          samples: 200
+          seeds: 2
+        """
+
+    @Test func runRenderCompareAndBadInput() throws {
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let config = try write("tiny.yaml", Self.tinyConfig)
+        let out = dir.appendingPathComponent("report")
+
+        // A bad config fails before training, naming the key, and writes nothing.
+        let bad = try write("bad.json", #"{"lrSweep": {"learningRates": [0.1, 0]}}"#)
+        let rejected = try CLI.run(["run", "--config", bad, "--out", out.path, "--quiet"])
+        #expect(rejected.status != 0)
+        #expect(rejected.err.contains("lrSweep.learningRates"), "\(rejected.err)")
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+        let unknown = try CLI.run(["run", "--studies", "lr-sweep,bogus", "--out", out.path])
+        #expect(unknown.status != 0 && unknown.err.contains("valid: lr-sweep, covariate-shift"), "\(unknown.err)")
+
+        // The run writes the report.
+        let run = try CLI.run(["run", "--config", config, "--out", out.path, "--jobs", "2"])
+        #expect(run.status == 0, "\(run.err)")
+        let html = try String(contentsOf: out.appendingPathComponent("index.html"), encoding: .utf8)
+        let sources = html.components(separatedBy: "src=\"").dropFirst().map { String($0.prefix { $0 != "\"" }) }
+        #expect(sources.count >= 4)
+        for src in sources {
+            let png = try Data(contentsOf: out.appendingPathComponent(src))
+            #expect(png.prefix(8) == Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]), "\(src) is not a PNG")
+        }
+        let metricsURL = out.appendingPathComponent("metrics.json")
+        let results = try RunResults.read(from: metricsURL)
+        #expect(try results.encoded() == Data(contentsOf: metricsURL))
+        #expect(results.lrSweep?.runs.count == 12)
+
+        // render reproduces the same HTML without training.
+        let out2 = dir.appendingPathComponent("rendered")
+        let render = try CLI.run(["render", "--results", metricsURL.path, "--out", out2.path])
+        #expect(render.status == 0, "\(render.err)")
+        #expect(try String(contentsOf: out2.appendingPathComponent("index.html"), encoding: .utf8) == html)
+
+        // compare: identical → 0; a doctored accuracy drop → 1; garbage → 2.
+        #expect(try CLI.run(["compare", metricsURL.path, metricsURL.path]).status == 0)
+        var worse = results
+        let i = try #require(worse.findings.firstIndex { $0.id == "lr-sweep.depth2.bn.best_accuracy" })
+        worse.findings[i].value = (worse.findings[i].value ?? 0) - 0.2
+        let worseURL = dir.appendingPathComponent("worse.json")
+        try worse.encoded().write(to: worseURL)
+        let regressed = try CLI.run(["compare", metricsURL.path, worseURL.path])
+        #expect(regressed.status == 1)
+        #expect(regressed.out.contains("regressed"), "\(regressed.out)")
+        let garbage = try write("garbage.json", "{not json")
+        #expect(try CLI.run(["compare", metricsURL.path, garbage]).status == 2)
+
+        // A failing run leaves the previous report intact.
+        let missing = try CLI.run(["run", "--config", config, "--data", "/nonexistent", "--out", out.path])
+        #expect(missing.status != 0)
+        #expect(try String(contentsOf: out.appendingPathComponent("index.html"), encoding: .utf8) == html)
+    }
+
+    @Test func missingDatasetSaysHowToInstallIt() throws {
+        let r = try CLI.run(["train", "--data", "/nonexistent/fashion", "--epochs", "1"])
+        #expect(r.status != 0)
+        #expect(r.err.contains("apt-get install dataset-fashion-mnist"), "\(r.err)")
+    }
+}
