@@ -38,10 +38,11 @@ let package = Package(
         ]),
 
         // MARK: - Tests
+        .target(name: "PNGTestSupport", dependencies: ["CPNG"], path: "Tests/PNGTestSupport"),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Datasets"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
-        .testTarget(name: "ChartsTests", dependencies: ["Charts", "CPNG"]),
-        .testTarget(name: "ReportTests", dependencies: ["Report", "Studies", "Charts", "Datasets", "CPNG"]),
+        .testTarget(name: "ChartsTests", dependencies: ["Charts", "PNGTestSupport"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Studies", "Charts", "Datasets", "PNGTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["bnlab", "Studies", "Report"]),
         .testTarget(name: "StudiesTests", dependencies: ["Studies", "Engine", "Datasets"], resources: [.copy("Fixtures")]),
     ]

@@ -1,6 +1,7 @@
 import Foundation
 import Report
 import Studies
+import PNGTestSupport
 import Testing
 
 @Suite("Report page")

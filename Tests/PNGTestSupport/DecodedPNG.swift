@@ -2,21 +2,21 @@ import CPNG
 import Foundation
 
 /// Reads a PNG back with libpng: size, RGBA pixels and text chunks (test helper).
-struct DecodedPNG {
-    var width = 0
-    var height = 0
+public struct DecodedPNG {
+    public var width = 0
+    public var height = 0
     /// pixels: [height, width, 4] RGBA
-    var rgba: [UInt8] = []
-    var text: [String: String] = [:]
+    public var rgba: [UInt8] = []
+    public var text: [String: String] = [:]
 
-    func pixel(_ x: Int, _ y: Int) -> (r: Int, g: Int, b: Int) {
+    public func pixel(_ x: Int, _ y: Int) -> (r: Int, g: Int, b: Int) {
         let o = (y * width + x) * 4
         return (Int(rgba[o]), Int(rgba[o + 1]), Int(rgba[o + 2]))
     }
 
     final class Source { let data: [UInt8]; var offset = 0; init(_ d: [UInt8]) { data = d } }
 
-    init(url: URL) throws {
+    public init(url: URL) throws {
         let bytes = [UInt8](try Data(contentsOf: url))
         guard bytes.count > 8, png_sig_cmp(bytes, 0, 8) == 0 else { throw CocoaError(.fileReadCorruptFile) }
         var png: png_structp? = png_create_read_struct(PNG_LIBPNG_VER_STRING, nil, nil, nil)
