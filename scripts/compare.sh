@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Alternates `bnlab bench` and the PyTorch benchmarks, ROUNDS times per configuration, and prints
 # the median images/s of each side, their ratio and each side's peak resident memory.
-# Usage: scripts/compare.sh [ROUNDS]   (after `swift build -c release`; PyTorch in /tmp/tv)
+# Usage: [ONLY=regex] scripts/compare.sh [ROUNDS]   (after `swift build -c release`; PyTorch in /tmp/tv)
+# ONLY keeps the configurations whose name matches, e.g. ONLY="^convnet" or ONLY="t1$".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${1:-3}
@@ -30,6 +31,7 @@ median() { tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {print a[int((NR
 printf "%-14s %10s %10s %6s %9s %9s\n" config bnlab torch ratio bnlab_MB torch_MB
 for c in "${CONFIGS[@]}"; do
   IFS='|' read -r name ours theirs <<<"$c"
+  if [[ -n "${ONLY:-}" && ! "$name" =~ $ONLY ]]; then continue; fi
   ob=""; ot=""; mb=0; mt=0
   for _ in $(seq "$ROUNDS"); do
     out=$(/usr/bin/time -f "maxrss_kb=%M" $BN bench $ours 2>&1)
