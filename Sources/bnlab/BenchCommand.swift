@@ -76,10 +76,10 @@ struct Bench: ParsableCommand {
                         return try step(timed: timed)
                     }
                     optimizer.zeroGrad()
-                    let timer: LayerClock? = timed && layerTimes ? clock : nil
-                    let logits = timer == nil ? model.forward(b.images) : clock.forward(model, b.images)
+                    let perLayer = timed && layerTimes
+                    let logits = perLayer ? clock.forward(model, b.images) : model.forward(b.images)
                     let (loss, dLogits) = try crossEntropy(logits: logits, labels: b.labels)
-                    if timer == nil { _ = model.backward(dLogits) } else { clock.backward(model, dLogits) }
+                    if perLayer { clock.backward(model, dLogits) } else { _ = model.backward(dLogits) }
                     optimizer.step()
                     return loss
                 }
@@ -173,8 +173,9 @@ private struct LayerClock {
     func report(steps: Int) {
         print("layer        forward_ms  backward_ms")
         for name in order {
-            print(String(format: "%-12@ %10.3f  %11.3f", name, 1000 * forwardSeconds[name, default: 0] / Double(steps),
-                         1000 * backwardSeconds[name, default: 0] / Double(steps)))
+            print(name.padding(toLength: 12, withPad: " ", startingAt: 0)
+                  + String(format: " %10.3f  %11.3f", 1000 * forwardSeconds[name, default: 0] / Double(steps),
+                           1000 * backwardSeconds[name, default: 0] / Double(steps)))
         }
     }
 }

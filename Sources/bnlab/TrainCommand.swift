@@ -30,7 +30,7 @@ struct Train: ParsableCommand {
     @Option(help: "Random seed (weights, shuffling, dropout).") var seed: UInt64 = 0
     @Option(name: .customLong("train-limit"), help: ArgumentHelp("Use only the first N training images.", valueName: "N"))
     var trainLimit: Int?
-    @Option(help: ArgumentHelp("Threads for matrix products.", valueName: "N")) var threads: Int = 1
+    @Option(help: ArgumentHelp("Threads one training step is split over (each part of the batch on its own thread).", valueName: "N")) var threads: Int = 1
     @Option(help: ArgumentHelp("Write the trained model as a safetensors checkpoint.", valueName: "file.safetensors"))
     var save: String?
     @Flag(help: "Print one JSON object instead of text.") var json = false
