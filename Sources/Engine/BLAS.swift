@@ -7,6 +7,11 @@ public enum BLAS {
         openblas_set_num_threads(Int32(max(1, n)))
     }
 
+    /// OpenBLAS starts with one thread per core, and how it splits a GEMM over threads can change
+    /// the rounding: bnlab parallelises above BLAS (`Threads`, `--jobs`), so the first GEMM pins
+    /// it to one thread and results never depend on OpenBLAS's threading.
+    @usableFromInline static let singleThreaded: Void = setThreads(1)
+
     /// C[M×N] = alpha · op(A)[M×K] · op(B)[K×N] + beta · C, all row-major.
     ///
     /// `transA`/`transB` say whether A or B is stored transposed; `lda`, `ldb`, `ldc` are the
@@ -18,6 +23,7 @@ public enum BLAS {
                              b: UnsafePointer<Float>, ldb: Int,
                              beta: Float = 0,
                              c: UnsafeMutablePointer<Float>, ldc: Int) {
+        _ = singleThreaded
         cblas_sgemm(CblasRowMajor,
                     transA ? CblasTrans : CblasNoTrans,
                     transB ? CblasTrans : CblasNoTrans,

@@ -4,7 +4,7 @@ import Foundation
 /// Runs independent jobs on up to `jobs` threads and returns their results in input order.
 ///
 /// Each job must be self-contained (its own model and generators), which is what makes results
-/// independent of `jobs`. With `jobs > 1` each job runs its layers on one thread (`Threads.with(1)`),
+/// independent of `jobs`. Each job runs its layers on one thread (`Threads.with(1)`), whatever `jobs` is,
 /// and OpenBLAS is single-threaded per caller (`Threads.set`), which is safe to call concurrently.
 public struct ParallelRunner: Sendable {
     public var jobs: Int
@@ -17,7 +17,7 @@ public struct ParallelRunner: Sendable {
         if jobs == 1 || items.count <= 1 {
             for (i, item) in items.enumerated() {
                 if isCancelled() { throw CancellationError() }
-                results.set(i, Result { try body(i, item) })
+                results.set(i, Result { try Threads.with(1) { try body(i, item) } })
             }
         } else {
             BLAS.setThreads(1)   // concurrent callers of a multi-threaded OpenBLAS are not safe
