@@ -83,18 +83,8 @@ struct Run: ParsableCommand {
                                        machine: MachineInfo.description, progress: progress.update,
                                        isCancelled: { interrupt.isSet })
             progress.finish()
-        } catch is CancellationError {
-            output.discard()
-            progress.finish()
-            stderrLine("interrupted: nothing was written; the previous report in \(out) is intact")
-            throw ExitCode(130)
-        } catch {
-            output.discard()
-            throw error
-        }
 
-        // MARK: Write (into the staging directory, then swap)
-        do {
+            // MARK: Write (into the staging directory, then swap)
             try results.encoded().write(to: output.staging.appendingPathComponent("metrics.json"))
             let configJSON = String(decoding: try JSONCoding.encoder().encode(effective), as: UTF8.self)
             try Data(configJSON.utf8).write(to: output.staging.appendingPathComponent("config.json"))
@@ -106,6 +96,7 @@ struct Run: ParsableCommand {
             try output.commit()
         } catch is CancellationError {
             output.discard()
+            progress.finish()
             stderrLine("interrupted: nothing was written; the previous report in \(out) is intact")
             throw ExitCode(130)
         } catch {
