@@ -51,7 +51,7 @@ public struct LRSweepStudy: Study {
                                inputShape: [Int], classes: Int) -> TrainingConfig {
         let spec = depth == 2
             ? ModelSpec(family: batchNorm ? .convnetBN : .convnet, inputShape: inputShape, classes: classes)
-            : ModelSpec(family: .deep, inputShape: inputShape, depth: depth, norm: batchNorm ? .batch : .none, classes: classes)
+            : ModelSpec(family: .deep, inputShape: inputShape, depth: depth, norm: batchNorm ? .batch : NormKind.none, classes: classes)
         return TrainingConfig(model: spec, learningRate: learningRate, epochs: config.epochs, batchSize: config.batchSize,
                               momentum: config.momentum, seed: seed, trainLimit: config.trainLimit)
     }
