@@ -52,7 +52,7 @@ public struct Trainer: Sendable {
         model.train()
         training: for epoch in 1...config.epochs {
             let epochStart = Date()
-            var (lossSum, correct, seen) = (0.0, 0, 0)
+            var (lossSum, correct, seen, steps) = (0.0, 0, 0, 0)
             for batch in loader.batches(shuffledBy: &dataRNG) {
                 // Checked every step so Ctrl-C stops a long run within a fraction of a second.
                 if isCancelled() { throw CancellationError() }
@@ -60,28 +60,23 @@ public struct Trainer: Sendable {
                 let logits = model.forward(batch.images)
                 let (loss, dLogits) = try crossEntropy(logits: logits, labels: batch.labels)
                 losses.append(loss)
+                steps += 1
                 lossSum += Double(loss)
                 correct += accuracy(logits: logits, labels: batch.labels)
                 seen += batch.labels.count
                 if !loss.isFinite || loss > config.divergenceLoss {
                     diverged = losses.count
+                    break
                 }
-                if diverged == nil {
-                    _ = model.backward(dLogits)
-                    optimizer.step()
-                }
-                if diverged != nil {
-                    epochs.append(.init(epoch: epoch, meanLoss: Float(lossSum / Double(max(1, losses.count))),
-                                        trainAccuracy: Float(correct) / Float(max(1, seen))))
-                    lastEpochAccuracy = Float(correct) / Float(max(1, seen))
-                    break training
-                }
+                _ = model.backward(dLogits)
+                optimizer.step()
             }
-            let steps = Double(loader.batchCount)
+            // A diverged epoch is summarised over the steps it took.
             lastEpochAccuracy = Float(correct) / Float(max(1, seen))
-            let summary = TrainingResult.Epoch(epoch: epoch, meanLoss: Float(lossSum / steps),
+            let summary = TrainingResult.Epoch(epoch: epoch, meanLoss: Float(lossSum / Double(max(1, steps))),
                                                trainAccuracy: lastEpochAccuracy)
             epochs.append(summary)
+            if diverged != nil { break training }
             progress(EpochProgress(epoch: epoch, epochs: config.epochs, meanLoss: summary.meanLoss,
                                    trainAccuracy: summary.trainAccuracy, seconds: Date().timeIntervalSince(epochStart)))
         }
