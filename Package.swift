@@ -33,7 +33,6 @@ let package = Package(
         .executableTarget(name: "bnlab", dependencies: [
             "Engine", "Datasets", "Studies", "Charts", "Report",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "Logging", package: "swift-log"),
         ]),
 

@@ -20,10 +20,9 @@ public enum Threads {
         try $scoped.withValue(max(1, n), operation: body)
     }
 
-    /// Sets the thread count for layers and pins OpenBLAS to one thread per caller.
+    /// Sets the thread count for layers (OpenBLAS itself stays at one thread per caller).
     public static func set(_ n: Int) {
         storage.store(max(1, n), ordering: .relaxed)
-        BLAS.setThreads(1)
     }
 }
 

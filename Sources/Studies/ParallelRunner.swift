@@ -5,7 +5,7 @@ import Foundation
 ///
 /// Each job must be self-contained (its own model and generators), which is what makes results
 /// independent of `jobs`. Each job runs its layers on one thread (`Threads.with(1)`), whatever `jobs` is,
-/// and OpenBLAS is single-threaded per caller (`Threads.set`), which is safe to call concurrently.
+/// and OpenBLAS is single-threaded per caller (`BLAS.singleThreaded`), which is safe to call concurrently.
 public struct ParallelRunner: Sendable {
     public var jobs: Int
     public init(jobs: Int) { self.jobs = max(1, jobs) }
@@ -20,7 +20,6 @@ public struct ParallelRunner: Sendable {
                 results.set(i, Result { try Threads.with(1) { try body(i, item) } })
             }
         } else {
-            BLAS.setThreads(1)   // concurrent callers of a multi-threaded OpenBLAS are not safe
             let next = Counter()
             DispatchQueue.concurrentPerform(iterations: min(jobs, items.count)) { _ in
                 while !isCancelled(), let i = next.take(below: items.count) {

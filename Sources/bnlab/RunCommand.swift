@@ -1,7 +1,6 @@
 import ArgumentParser
 import Charts
 import Datasets
-import Engine
 import Foundation
 import Report
 import Studies
@@ -72,8 +71,6 @@ struct Run: ParsableCommand {
         let progress = ProgressReporter(quiet: quiet)
         let interrupt = Interrupt()
         interrupt.install { progress.note("interrupted: stopping…") }
-        // Parallelism comes from independent runs (--jobs), each single-threaded.
-        BLAS.setThreads(1)
         let pipeline = Pipeline(config: effective, jobs: jobs)
         progress.note("bnlab run: profile \(effective.profile), studies \(effective.studies.joined(separator: ", ")), "
                       + "\(pipeline.totalWork) units of work, \(jobs) job\(jobs == 1 ? "" : "s")")
