@@ -35,6 +35,23 @@ public final class Conv2d: Layer {
     /// The GEMM width (G·P columns) a group of images aims for.
     static let groupColumns = 1536
 
+    /// How a convolution is computed.
+    public enum Algorithm: Sendable {
+        /// Winograd F(4×4, 3×3) where it applies (3×3, stride 1, padding 1, channel counts that
+        /// are multiples of 8), im2col + GEMM elsewhere.
+        case automatic
+        /// Always im2col + GEMM: the direct sum, as PyTorch's reference path computes it.
+        case im2col
+    }
+    /// How this layer computes; `.automatic` unless a test or benchmark compares the two.
+    public var algorithm = Algorithm.automatic
+    /// Whether forward and backward take the Winograd path (see `WinogradConvolution`).
+    public var usesWinograd: Bool {
+        algorithm == .automatic && WinogradConvolution.applies(
+            inChannels: inChannels, outChannels: outChannels, kernelSize: kernelSize, stride: stride, padding: padding)
+    }
+    private lazy var winograd = WinogradConvolution(inChannels: inChannels, outChannels: outChannels)
+
     public var localParameters: [(String, Parameter)] {
         [("weight", weight)] + (bias.map { [("bias", $0)] } ?? [])
     }
@@ -118,6 +135,7 @@ public final class Conv2d: Layer {
         let geo = geometry(h, w)
         precondition(geo.ho > 0 && geo.wo > 0, "Conv2d: input \(x.shape) smaller than kernel \(kernelSize)")
         input = x
+        if usesWinograd { return winograd.forward(x, weight: weight.value, bias: bias?.value) }
         let (o, kk, p, chw) = (outChannels, inChannels * kernelSize * kernelSize, geo.p, inChannels * h * w)
         let (ho, wo, rowLength) = (geo.ho, geo.wo, geo.rowLength)
         let chunks = chunkCount(n), group = groupSize(p)
@@ -184,6 +202,12 @@ public final class Conv2d: Layer {
             bias.grad.data.withUnsafeMutableBufferPointer { db in
                 for i in 0..<n { for c in 0..<o { db[c] += planeSums[i * o + c] } }
             }
+        }
+
+        if usesWinograd {
+            let dx = winograd.backward(dy, input: input, weight: weight.value, weightGrad: &weight.grad,
+                                       inputGradient: computesInputGradient)
+            return dx ?? Tensor(zeros: input.shape)
         }
 
         let body = { (dx: UnsafeMutablePointer<Float>?) -> Void in

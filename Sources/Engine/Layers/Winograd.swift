@@ -1,0 +1,436 @@
+/// 3×3 convolutions with stride 1 and padding 1 by Winograd's minimal filtering F(4×4, 3×3)
+/// (Lavin & Gray, "Fast Algorithms for Convolutional Neural Networks", 2016): `Conv2d`'s fast
+/// path for the 16- and 32-channel layers every model here is built from.
+///
+/// Each output plane is cut into 4×4 tiles. For tile t with 6×6 input window d, filter g and
+/// output block Y,
+///
+///     Y = Aᵀ [ Σ_c (G g G^T) ⊙ (Bᵀ d B) ] A,
+///
+/// so the 36 positions ξ of the 6×6 transformed domain become 36 independent GEMMs over channels,
+/// `M[ξ] = V[ξ] · U[ξ]ᵀ` with V the transformed input tiles `[tiles, C]` and U the transformed
+/// filters `[O, C]`: 36 multiplications per 16 outputs instead of 144 (a 7×7 plane still needs
+/// 2×2 tiles, so 3× fewer there). Backward is the exact adjoint of the same computation:
+///
+///     dM[ξ] = A dY Aᵀ,  dU[ξ] = dM[ξ]ᵀ · V[ξ],  dW = Gᵀ dU G,
+///     dV[ξ] = dM[ξ] · U[ξ],  dx += B dV Bᵀ  over the overlapping 6×6 windows.
+///
+/// Layouts: eight channels are the SIMD lanes. Each image is copied into a zero-padded
+/// channels-last layout `[rows, cols, C]`, so a window of 8 channels is 36 vector loads;
+/// transformed tiles are stored `[36, tiles, C]` (V) and `[36, tiles, O]` (M), each ξ one
+/// row-major GEMM operand. Images are processed in groups of about `groupTiles` tiles, so the
+/// 36 operands of a group stay in cache; groups are split over `Threads.count` threads.
+final class WinogradConvolution {
+    let inChannels: Int
+    let outChannels: Int
+    /// Tiles per group: the row count of each of a group's 36 GEMMs.
+    static let groupTiles = 256
+
+    /// Whether a convolution of this shape can take the Winograd path.
+    static func applies(inChannels: Int, outChannels: Int, kernelSize: Int, stride: Int, padding: Int) -> Bool {
+        kernelSize == 3 && stride == 1 && padding == 1 && inChannels % 8 == 0 && outChannels % 8 == 0
+    }
+
+    /// Floats between the ξ rows of a `[36, tiles, channels]` operand: tiles·channels, plus one
+    /// cache line so that a tile's 36 rows land in different cache sets.
+    static func operandStride(_ tiles: Int, _ channels: Int) -> Int { tiles * channels + 16 }
+
+    init(inChannels: Int, outChannels: Int) {
+        self.inChannels = inChannels
+        self.outChannels = outChannels
+    }
+
+    // MARK: - Scratch
+    private let filters = ScratchBuffer()              // U: [36, O, C], this call's transformed weights
+    private var inputTiles: [ScratchBuffer] = []       // per thread: V [36, tiles, C]; dV in backward
+    private var productTiles: [ScratchBuffer] = []     // per thread: M [36, tiles, O]; dM in backward
+    private var images: [ScratchBuffer] = []           // per thread: one interleaved image (x, y, dy or dx)
+    private var filterGrads: [ScratchBuffer] = []      // per thread: its share of dU [36, O, C]
+
+    private func scratch(_ list: inout [ScratchBuffer], _ chunks: Int) -> [ScratchBuffer] {
+        while list.count < chunks { list.append(ScratchBuffer()) }
+        return list
+    }
+
+    /// The tiling of an H×W plane: rows × cols tiles of 4×4 outputs, read from a plane padded
+    /// to (4·rows + 2) × (4·cols + 2).
+    private struct Tiling {
+        let h, w, rows, cols: Int
+        init(_ h: Int, _ w: Int) { (self.h, self.w, rows, cols) = (h, w, (h + 3) / 4, (w + 3) / 4) }
+        var count: Int { rows * cols }
+        var paddedRows: Int { 4 * rows + 2 }
+        var paddedCols: Int { 4 * cols + 2 }
+    }
+
+    // MARK: - Forward
+
+    // x: [N, C, H, W], weight: [O, C, 3, 3], bias: [O] -> y: [N, O, H, W]
+    func forward(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
+        let (n, h, w) = (x.shape[0], x.shape[2], x.shape[3])
+        let (c, o, tiling) = (inChannels, outChannels, Tiling(h, w))
+        let chunks = chunkCount(n), group = max(1, Self.groupTiles / tiling.count)
+        let (vs, ms, ims) = (scratch(&inputTiles, chunks), scratch(&productTiles, chunks), scratch(&images, chunks))
+        let u = filters.reserve(36 * o * c)
+        weight.data.withUnsafeBufferPointer { transformFilters($0.baseAddress!, into: u) }
+        let zeros = [Float](repeating: 0, count: o)
+
+        return Tensor.filled(shape: [n, o, h, w]) { y in
+            x.data.withUnsafeBufferPointer { xb in
+            (bias?.data ?? zeros).withUnsafeBufferPointer { bb in
+                let (x, bias) = (xb.baseAddress!, bb.baseAddress!)
+                parallelChunks(n) { chunk, range in
+                    let v = vs[chunk].reserve(36 * Self.operandStride(group * tiling.count, c))
+                    let m = ms[chunk].reserve(36 * Self.operandStride(group * tiling.count, o))
+                    let image = ims[chunk].reserve(max(c * tiling.paddedRows * tiling.paddedCols, o * 16 * tiling.count))
+                    withUnsafeTemporaryAllocation(of: Lanes.self, capacity: 36 + 24 + 16) { work in
+                        let work = work.baseAddress!
+                        for first in Swift.stride(from: range.lowerBound, to: range.upperBound, by: group) {
+                            let tiles = min(group, range.upperBound - first) * tiling.count
+                            let (vStride, mStride) = (Self.operandStride(tiles, c), Self.operandStride(tiles, o))
+                            // V[ξ] = Bᵀ d B of every window of the group's images
+                            for j in 0..<(tiles / tiling.count) {
+                                interleave(x + (first + j) * c * h * w, channels: c, h, w, into: image,
+                                           rows: tiling.paddedRows, cols: tiling.paddedCols, at: 1)
+                                transformInput(image, tiling, into: v, tile: j * tiling.count, stride: vStride, work)
+                            }
+                            // M[ξ][tiles, O] = V[ξ][tiles, C] · U[ξ][O, C]ᵀ
+                            for xi in 0..<36 {
+                                BLAS.sgemm(transB: true, m: tiles, n: o, k: c, a: v + xi * vStride, lda: c,
+                                           b: u + xi * o * c, ldb: c, c: m + xi * mStride, ldc: o)
+                            }
+                            // y = Aᵀ M A per tile, cropped to H×W, plus the bias
+                            for j in 0..<(tiles / tiling.count) {
+                                transformOutput(m, tiling, tile: j * tiling.count, stride: mStride, into: image, work)
+                                deinterleave(image, channels: o, rows: 4 * tiling.rows, cols: 4 * tiling.cols, at: 0,
+                                             into: y + (first + j) * o * h * w, h, w, adding: bias)
+                            }
+                        }
+                    }
+                }
+            }
+            }
+        }
+    }
+
+    // MARK: - Backward
+
+    // dy: [N, O, H, W], x: the forward input -> dx: [N, C, H, W] (nil: not computed);
+    // adds dLoss/dweight into weightGrad [O, C, 3, 3]
+    func backward(_ dy: Tensor, input x: Tensor, weight: Tensor, weightGrad: inout Tensor,
+                  inputGradient: Bool) -> Tensor? {
+        let (n, h, w) = (x.shape[0], x.shape[2], x.shape[3])
+        let (c, o, tiling) = (inChannels, outChannels, Tiling(h, w))
+        let chunks = chunkCount(n), group = max(1, Self.groupTiles / tiling.count)
+        let (vs, ms, ims) = (scratch(&inputTiles, chunks), scratch(&productTiles, chunks), scratch(&images, chunks))
+        let dus = scratch(&filterGrads, chunks)
+        let u = filters.reserve(36 * o * c)
+        weight.data.withUnsafeBufferPointer { transformFilters($0.baseAddress!, into: u) }
+
+        let body = { (dx: UnsafeMutablePointer<Float>?) in
+            dy.data.withUnsafeBufferPointer { gb in
+            x.data.withUnsafeBufferPointer { xb in
+                let (dy, x) = (gb.baseAddress!, xb.baseAddress!)
+                parallelChunks(n) { chunk, range in
+                    let v = vs[chunk].reserve(36 * Self.operandStride(group * tiling.count, c))
+                    let m = ms[chunk].reserve(36 * Self.operandStride(group * tiling.count, o))
+                    let image = ims[chunk].reserve(max(c * tiling.paddedRows * tiling.paddedCols, o * 16 * tiling.count))
+                    let du = dus[chunk].reserve(36 * o * c)
+                    du.update(repeating: 0, count: 36 * o * c)
+                    withUnsafeTemporaryAllocation(of: Lanes.self, capacity: 36 + 24 + 16) { work in
+                        let work = work.baseAddress!
+                        for first in Swift.stride(from: range.lowerBound, to: range.upperBound, by: group) {
+                            let tiles = min(group, range.upperBound - first) * tiling.count
+                            let (vStride, mStride) = (Self.operandStride(tiles, c), Self.operandStride(tiles, o))
+                            // V[ξ] as in forward, and dM[ξ] = A dY Aᵀ of every output tile
+                            for j in 0..<(tiles / tiling.count) {
+                                interleave(x + (first + j) * c * h * w, channels: c, h, w, into: image,
+                                           rows: tiling.paddedRows, cols: tiling.paddedCols, at: 1)
+                                self.transformInput(image, tiling, into: v, tile: j * tiling.count, stride: vStride, work)
+                                interleave(dy + (first + j) * o * h * w, channels: o, h, w, into: image,
+                                           rows: 4 * tiling.rows, cols: 4 * tiling.cols, at: 0)
+                                self.transformOutputGradient(image, tiling, into: m, tile: j * tiling.count, stride: mStride, work)
+                            }
+                            // dU[ξ][O, C] += dM[ξ][tiles, O]ᵀ · V[ξ][tiles, C]
+                            for xi in 0..<36 {
+                                BLAS.sgemm(transA: true, m: o, n: c, k: tiles, a: m + xi * mStride, lda: o,
+                                           b: v + xi * vStride, ldb: c, beta: 1, c: du + xi * o * c, ldc: c)
+                            }
+                            guard let dx else { continue }
+                            // dV[ξ][tiles, C] = dM[ξ][tiles, O] · U[ξ][O, C], into V's storage (V is spent)
+                            for xi in 0..<36 {
+                                BLAS.sgemm(m: tiles, n: c, k: o, a: m + xi * mStride, lda: o,
+                                           b: u + xi * o * c, ldb: c, c: v + xi * vStride, ldc: c)
+                            }
+                            // dx = Σ over windows of B dV Bᵀ, cropped to the image
+                            for j in 0..<(tiles / tiling.count) {
+                                self.transformInputGradient(v, tiling, tile: j * tiling.count, stride: vStride, into: image, work)
+                                deinterleave(image, channels: c, rows: tiling.paddedRows, cols: tiling.paddedCols, at: 1,
+                                             into: dx + (first + j) * c * h * w, h, w, adding: nil)
+                            }
+                        }
+                    }
+                }
+            }
+            }
+        }
+        var dx: Tensor?
+        if inputGradient {
+            dx = Tensor.filled(shape: x.shape) { body($0) }
+        } else {
+            body(nil)
+        }
+        // dW += Gᵀ dU G, the threads' shares of dU added in chunk order
+        let du = dus[0].pointer
+        for chunk in 1..<chunks {
+            let part = dus[chunk].pointer
+            for j in 0..<(36 * o * c) { du[j] += part[j] }
+        }
+        weightGrad.data.withUnsafeMutableBufferPointer { addFilterGradient(du, into: $0.baseAddress!) }
+        return dx
+    }
+
+    // MARK: - Filters: U = G g Gᵀ and its adjoint dW = Gᵀ dU G
+
+    /// U[ξ][o][c] from the 3×3 filters `[O, C, 3, 3]`.
+    private func transformFilters(_ weight: UnsafePointer<Float>, into u: UnsafeMutablePointer<Float>) {
+        let pairs = outChannels * inChannels
+        for pair in 0..<pairs {
+            let g = weight + pair * 9
+            // G g, one column of g at a time: columns[j][i] = (G g)[i][j]
+            let (c0, c1, c2) = (kernelTransform(g[0], g[3], g[6]), kernelTransform(g[1], g[4], g[7]),
+                                kernelTransform(g[2], g[5], g[8]))
+            for i in 0..<6 {
+                let row = kernelTransform(c0[i], c1[i], c2[i])                      // (G g Gᵀ)[i][·]
+                for j in 0..<6 { u[(i * 6 + j) * pairs + pair] = row[j] }
+            }
+        }
+    }
+
+    /// weightGrad[o][c] += Gᵀ dU[·][o][c] G.
+    private func addFilterGradient(_ du: UnsafePointer<Float>, into dw: UnsafeMutablePointer<Float>) {
+        let pairs = outChannels * inChannels
+        var columns = [SIMD4<Float>](repeating: .zero, count: 6)
+        for pair in 0..<pairs {
+            // Gᵀ dU, one column of dU at a time: columns[j][i] = (Gᵀ dU)[i][j]
+            for j in 0..<6 {
+                var d = SIMD8<Float>()
+                for i in 0..<6 { d[i] = du[(i * 6 + j) * pairs + pair] }
+                columns[j] = kernelTransformAdjoint(d)
+            }
+            for i in 0..<3 {
+                var d = SIMD8<Float>()
+                for j in 0..<6 { d[j] = columns[j][i] }
+                let row = kernelTransformAdjoint(d)                               // (Gᵀ dU G)[i][·]
+                for j in 0..<3 { dw[pair * 9 + i * 3 + j] += row[j] }
+            }
+        }
+    }
+
+    // MARK: - Tiles
+    //
+    // Images here are channels-last, `[rows, cols, C]`: a window's pixels are runs of C floats.
+    // A transformed operand is `[36, tiles, C]` with ξ `stride` floats apart (a little more than
+    // tiles·C, so the 36 rows a tile touches do not all fall in one cache set).
+
+    /// V[ξ][first + t][·] = Bᵀ d B for the windows of one padded channels-last image.
+    private func transformInput(_ image: UnsafePointer<Float>, _ tiling: Tiling, into v: UnsafeMutablePointer<Float>,
+                                tile first: Int, stride: Int, _ work: UnsafeMutablePointer<Lanes>) {
+        let (c, cols) = (inChannels, tiling.paddedCols)
+        for ty in 0..<tiling.rows {
+            for tx in 0..<tiling.cols {
+                let t = first + ty * tiling.cols + tx
+                for block in Swift.stride(from: 0, to: c, by: 8) {
+                    let window = image + (4 * ty * cols + 4 * tx) * c + block
+                    for i in 0..<6 { for j in 0..<6 { work[i * 6 + j] = load(window + (i * cols + j) * c) } }
+                    for j in 0..<6 { inputTransform(work + j, 6) }       // Bᵀ d: down each column
+                    for i in 0..<6 { inputTransform(work + 6 * i, 1) }   // (Bᵀ d) B: along each row
+                    for xi in 0..<36 { store(work[xi], v + xi * stride + t * c + block) }
+                }
+            }
+        }
+    }
+
+    /// Writes Aᵀ M A of one image's tiles into a channels-last `[4·rows, 4·cols, O]` image.
+    private func transformOutput(_ m: UnsafePointer<Float>, _ tiling: Tiling, tile first: Int, stride: Int,
+                                 into image: UnsafeMutablePointer<Float>, _ work: UnsafeMutablePointer<Lanes>) {
+        let (o, cols) = (outChannels, 4 * tiling.cols)
+        let half = work + 36                                      // Aᵀ M: [4, 6]
+        for ty in 0..<tiling.rows {
+            for tx in 0..<tiling.cols {
+                let t = first + ty * tiling.cols + tx
+                for block in Swift.stride(from: 0, to: o, by: 8) {
+                    for xi in 0..<36 { work[xi] = load(m + xi * stride + t * o + block) }
+                    for j in 0..<6 { outputTransform(work + j, 6, into: half + j, 6) }
+                    let corner = image + (4 * ty * cols + 4 * tx) * o + block
+                    for i in 0..<4 {
+                        outputTransform(half + 6 * i, 1, into: work, 1)
+                        for j in 0..<4 { store(work[j], corner + (i * cols + j) * o) }
+                    }
+                }
+            }
+        }
+    }
+
+    /// dM[ξ][first + t][·] = A dY Aᵀ for one image's tiles, from its channels-last
+    /// `[4·rows, 4·cols, O]` gradient (zero beyond H×W).
+    private func transformOutputGradient(_ image: UnsafePointer<Float>, _ tiling: Tiling, into m: UnsafeMutablePointer<Float>,
+                                         tile first: Int, stride: Int, _ work: UnsafeMutablePointer<Lanes>) {
+        let (o, cols) = (outChannels, 4 * tiling.cols)
+        let (tile, half) = (work + 60, work + 36)                // dY: [4, 4]; A dY: [6, 4]
+        for ty in 0..<tiling.rows {
+            for tx in 0..<tiling.cols {
+                let t = first + ty * tiling.cols + tx
+                for block in Swift.stride(from: 0, to: o, by: 8) {
+                    let corner = image + (4 * ty * cols + 4 * tx) * o + block
+                    for i in 0..<4 { for j in 0..<4 { tile[i * 4 + j] = load(corner + (i * cols + j) * o) } }
+                    for j in 0..<4 { outputTransformAdjoint(tile + j, 4, into: half + j, 4) }
+                    for i in 0..<6 { outputTransformAdjoint(half + 4 * i, 1, into: work + 6 * i, 1) }
+                    for xi in 0..<36 { store(work[xi], m + xi * stride + t * o + block) }
+                }
+            }
+        }
+    }
+
+    /// Sums B dV Bᵀ of one image's tiles over their overlapping windows into a padded
+    /// channels-last `[4·rows + 2, 4·cols + 2, C]` image.
+    private func transformInputGradient(_ dv: UnsafePointer<Float>, _ tiling: Tiling, tile first: Int, stride: Int,
+                                        into image: UnsafeMutablePointer<Float>, _ work: UnsafeMutablePointer<Lanes>) {
+        let (c, cols) = (inChannels, tiling.paddedCols)
+        image.update(repeating: 0, count: c * tiling.paddedRows * cols)
+        for ty in 0..<tiling.rows {
+            for tx in 0..<tiling.cols {
+                let t = first + ty * tiling.cols + tx
+                for block in Swift.stride(from: 0, to: c, by: 8) {
+                    for xi in 0..<36 { work[xi] = load(dv + xi * stride + t * c + block) }
+                    for j in 0..<6 { inputTransformAdjoint(work + j, 6) }
+                    for i in 0..<6 { inputTransformAdjoint(work + 6 * i, 1) }
+                    let window = image + (4 * ty * cols + 4 * tx) * c + block
+                    for i in 0..<6 {
+                        for j in 0..<6 {
+                            let p = window + (i * cols + j) * c
+                            store(load(p) + work[i * 6 + j], p)
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+// MARK: - Channels-last images
+
+/// Eight channels' values at one pixel.
+typealias Lanes = SIMD8<Float>
+
+@inline(__always) private func load(_ p: UnsafePointer<Float>) -> Lanes {
+    UnsafeRawPointer(p).loadUnaligned(as: Lanes.self)
+}
+
+@inline(__always) private func store(_ v: Lanes, _ p: UnsafeMutablePointer<Float>) {
+    UnsafeMutableRawPointer(p).storeBytes(of: v, as: Lanes.self)
+}
+
+/// Copies planes `[C, h, w]` into channels-last `[rows, cols, C]` with pixel (0, 0) at
+/// (`at`, `at`), zero everywhere else.
+private func interleave(_ src: UnsafePointer<Float>, channels: Int, _ h: Int, _ w: Int,
+                        into dst: UnsafeMutablePointer<Float>, rows: Int, cols: Int, at offset: Int) {
+    dst.update(repeating: 0, count: channels * rows * cols)
+    for i in 0..<h {
+        for j in 0..<w {
+            let (pixel, from) = (dst + ((i + offset) * cols + j + offset) * channels, src + i * w + j)
+            for c in 0..<channels { pixel[c] = from[c * h * w] }
+        }
+    }
+}
+
+/// Copies the h×w window at (`at`, `at`) of channels-last `[rows, cols, C]` into planes
+/// `[C, h, w]`, adding `bias[c]` to channel c when given.
+private func deinterleave(_ src: UnsafePointer<Float>, channels: Int, rows: Int, cols: Int, at offset: Int,
+                          into dst: UnsafeMutablePointer<Float>, _ h: Int, _ w: Int, adding bias: UnsafePointer<Float>?) {
+    for i in 0..<h {
+        for j in 0..<w {
+            let (pixel, to) = (src + ((i + offset) * cols + j + offset) * channels, dst + i * w + j)
+            if let bias {
+                for c in 0..<channels { to[c * h * w] = pixel[c] + bias[c] }
+            } else {
+                for c in 0..<channels { to[c * h * w] = pixel[c] }
+            }
+        }
+    }
+}
+
+// MARK: - The F(4×4, 3×3) matrices, one dimension at a time
+//
+//      ⎡4  0 −5  0  1  0⎤        ⎡ 1/4     0    0 ⎤       ⎡1  1  1  1  1  0⎤
+//      ⎢0 −4 −4  1  1  0⎥        ⎢−1/6 −1/6 −1/6 ⎥  Aᵀ = ⎢0  1 −1  2 −2  0⎥
+// Bᵀ = ⎢0  4 −4 −1  1  0⎥   G =  ⎢−1/6  1/6 −1/6 ⎥       ⎢0  1  1  4  4  0⎥
+//      ⎢0 −2 −1  2  1  0⎥        ⎢1/24 1/12  1/6 ⎥       ⎣0  1 −1  8 −8  1⎦
+//      ⎢0  2 −1 −2  1  0⎥        ⎢1/24 −1/12 1/6 ⎥
+//      ⎣0  4  0 −5  0  1⎦        ⎣   0    0    1 ⎦
+//
+// A 2-D transform X ↦ Bᵀ X B applies the 1-D one down every column, then along every row.
+
+/// In place, the six vectors `s` apart: d ↦ Bᵀ d.
+@inline(__always) private func inputTransform(_ p: UnsafeMutablePointer<Lanes>, _ s: Int) {
+    let (d0, d1, d2, d3, d4, d5) = (p[0], p[s], p[2 * s], p[3 * s], p[4 * s], p[5 * s])
+    p[0] = 4 * d0 - 5 * d2 + d4
+    p[s] = d3 + d4 - 4 * (d1 + d2)
+    p[2 * s] = d4 - d3 + 4 * (d1 - d2)
+    p[3 * s] = d4 - d2 + 2 * (d3 - d1)
+    p[4 * s] = d4 - d2 + 2 * (d1 - d3)
+    p[5 * s] = 4 * d1 - 5 * d3 + d5
+}
+
+/// In place, the adjoint: v ↦ B v.
+@inline(__always) private func inputTransformAdjoint(_ p: UnsafeMutablePointer<Lanes>, _ s: Int) {
+    let (v0, v1, v2, v3, v4, v5) = (p[0], p[s], p[2 * s], p[3 * s], p[4 * s], p[5 * s])
+    p[0] = 4 * v0
+    p[s] = 4 * (v2 - v1 + v5) + 2 * (v4 - v3)
+    p[2 * s] = -5 * v0 - 4 * (v1 + v2) - v3 - v4
+    p[3 * s] = v1 - v2 + 2 * (v3 - v4) - 5 * v5
+    p[4 * s] = v0 + v1 + v2 + v3 + v4
+    p[5 * s] = v5
+}
+
+/// Six vectors `s` apart to four `t` apart: m ↦ Aᵀ m.
+@inline(__always) private func outputTransform(_ p: UnsafePointer<Lanes>, _ s: Int,
+                                                into q: UnsafeMutablePointer<Lanes>, _ t: Int) {
+    let (m0, m1, m2, m3, m4, m5) = (p[0], p[s], p[2 * s], p[3 * s], p[4 * s], p[5 * s])
+    let (a, b, c, d) = (m1 + m2, m1 - m2, m3 + m4, m3 - m4)
+    q[0] = m0 + a + c
+    q[t] = b + 2 * d
+    q[2 * t] = a + 4 * c
+    q[3 * t] = b + 8 * d + m5
+}
+
+/// Four vectors `s` apart to six `t` apart, the adjoint: y ↦ A y.
+@inline(__always) private func outputTransformAdjoint(_ p: UnsafePointer<Lanes>, _ s: Int,
+                                                       into q: UnsafeMutablePointer<Lanes>, _ t: Int) {
+    let (y0, y1, y2, y3) = (p[0], p[s], p[2 * s], p[3 * s])
+    let (even, odd) = (y0 + y2, y1 + y3)
+    let (even4, odd2) = (y0 + 4 * y2, 2 * y1 + 8 * y3)
+    q[0] = y0
+    q[t] = even + odd
+    q[2 * t] = even - odd
+    q[3 * t] = even4 + odd2
+    q[4 * t] = even4 - odd2
+    q[5 * t] = y3
+}
+
+/// Three filter taps to six (lanes 0..<6): g ↦ G g.
+@inline(__always) private func kernelTransform(_ g0: Float, _ g1: Float, _ g2: Float) -> SIMD8<Float> {
+    SIMD8(g0 / 4,
+          -(g0 + g1 + g2) / 6,
+          -(g0 - g1 + g2) / 6,
+          g0 / 24 + g1 / 12 + g2 / 6,
+          g0 / 24 - g1 / 12 + g2 / 6,
+          g2, 0, 0)
+}
+
+/// Six (lanes 0..<6) to three, the adjoint: u ↦ Gᵀ u.
+@inline(__always) private func kernelTransformAdjoint(_ u: SIMD8<Float>) -> SIMD4<Float> {
+    SIMD4(u[0] / 4 - (u[1] + u[2]) / 6 + (u[3] + u[4]) / 24,
+          (u[2] - u[1]) / 6 + (u[3] - u[4]) / 12,
+          (u[3] + u[4] - u[1] - u[2]) / 6 + u[5],
+          0)
+}
