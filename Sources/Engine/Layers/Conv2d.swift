@@ -135,7 +135,7 @@ public final class Conv2d: Layer {
         let geo = geometry(h, w)
         precondition(geo.ho > 0 && geo.wo > 0, "Conv2d: input \(x.shape) smaller than kernel \(kernelSize)")
         input = x
-        if usesWinograd { return winograd.forward(x, weight: weight.value, bias: bias?.value) }
+        if usesWinograd { return winograd.forward(x, weight: weight.value, bias: bias?.value, keepTiles: isTraining) }
         let (o, kk, p, chw) = (outChannels, inChannels * kernelSize * kernelSize, geo.p, inChannels * h * w)
         let (ho, wo, rowLength) = (geo.ho, geo.wo, geo.rowLength)
         let chunks = chunkCount(n), group = groupSize(p)

@@ -24,7 +24,7 @@ final class WinogradConvolution {
     let inChannels: Int
     let outChannels: Int
     /// Tiles per group: the row count of each of a group's 36 GEMMs.
-    static let groupTiles = 256
+    static let groupTiles = 128
 
     /// Whether a convolution of this shape can take the Winograd path.
     static func applies(inChannels: Int, outChannels: Int, kernelSize: Int, stride: Int, padding: Int) -> Bool {
@@ -46,6 +46,8 @@ final class WinogradConvolution {
     private var productTiles: [ScratchBuffer] = []     // per thread: M [36, tiles, O]; dM in backward
     private var images: [ScratchBuffer] = []           // per thread: one interleaved image (x, y, dy or dx)
     private var filterGrads: [ScratchBuffer] = []      // per thread: its share of dU [36, O, C]
+    /// The input shape and thread count whose U and V (every group's) forward left for backward.
+    private var kept: (shape: [Int], chunks: Int)?
 
     private func scratch(_ list: inout [ScratchBuffer], _ chunks: Int) -> [ScratchBuffer] {
         while list.count < chunks { list.append(ScratchBuffer()) }
@@ -65,7 +67,9 @@ final class WinogradConvolution {
     // MARK: - Forward
 
     // x: [N, C, H, W], weight: [O, C, 3, 3], bias: [O] -> y: [N, O, H, W]
-    func forward(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
+    /// With `keepTiles`, U and every group's V stay for `backward` (training); without, one
+    /// group's V is reused (evaluation, where memory matters more).
+    func forward(_ x: Tensor, weight: Tensor, bias: Tensor?, keepTiles: Bool) -> Tensor {
         let (n, h, w) = (x.shape[0], x.shape[2], x.shape[3])
         let (c, o, tiling) = (inChannels, outChannels, Tiling(h, w))
         let chunks = chunkCount(n), group = max(1, Self.groupTiles / tiling.count)
@@ -73,13 +77,16 @@ final class WinogradConvolution {
         let u = filters.reserve(36 * o * c)
         weight.data.withUnsafeBufferPointer { transformFilters($0.baseAddress!, into: u) }
         let zeros = [Float](repeating: 0, count: o)
+        kept = keepTiles ? (x.shape, chunks) : nil
+        let groupSize = 36 * Self.operandStride(group * tiling.count, c)   // floats of one group's V
 
         return Tensor.filled(shape: [n, o, h, w]) { y in
             x.data.withUnsafeBufferPointer { xb in
             (bias?.data ?? zeros).withUnsafeBufferPointer { bb in
                 let (x, bias) = (xb.baseAddress!, bb.baseAddress!)
                 parallelChunks(n) { chunk, range in
-                    let v = vs[chunk].reserve(36 * Self.operandStride(group * tiling.count, c))
+                    let groups = keepTiles ? (range.count + group - 1) / group : 1
+                    let vs = vs[chunk].reserve(groups * groupSize)
                     let m = ms[chunk].reserve(36 * Self.operandStride(group * tiling.count, o))
                     let image = ims[chunk].reserve(max(c * tiling.paddedRows * tiling.paddedCols, o * 16 * tiling.count))
                     withUnsafeTemporaryAllocation(of: Lanes.self, capacity: 36 + 24 + 16) { work in
@@ -87,6 +94,7 @@ final class WinogradConvolution {
                         for first in Swift.stride(from: range.lowerBound, to: range.upperBound, by: group) {
                             let tiles = min(group, range.upperBound - first) * tiling.count
                             let (vStride, mStride) = (Self.operandStride(tiles, c), Self.operandStride(tiles, o))
+                            let v = vs + (keepTiles ? (first - range.lowerBound) / group * groupSize : 0)
                             // V[ξ] = Bᵀ d B of every window of the group's images
                             for j in 0..<(tiles / tiling.count) {
                                 interleave(x + (first + j) * c * h * w, channels: c, h, w, into: image,
@@ -123,15 +131,19 @@ final class WinogradConvolution {
         let chunks = chunkCount(n), group = max(1, Self.groupTiles / tiling.count)
         let (vs, ms, ims) = (scratch(&inputTiles, chunks), scratch(&productTiles, chunks), scratch(&images, chunks))
         let dus = scratch(&filterGrads, chunks)
+        // forward's U and V, unless the shape or thread count changed, or backward already ran
+        let reuse = kept.map { $0.shape == x.shape && $0.chunks == chunks } ?? false
+        kept = nil
         let u = filters.reserve(36 * o * c)
-        weight.data.withUnsafeBufferPointer { transformFilters($0.baseAddress!, into: u) }
+        if !reuse { weight.data.withUnsafeBufferPointer { transformFilters($0.baseAddress!, into: u) } }
+        let groupSize = 36 * Self.operandStride(group * tiling.count, c)
 
         let body = { (dx: UnsafeMutablePointer<Float>?) in
             dy.data.withUnsafeBufferPointer { gb in
             x.data.withUnsafeBufferPointer { xb in
                 let (dy, x) = (gb.baseAddress!, xb.baseAddress!)
                 parallelChunks(n) { chunk, range in
-                    let v = vs[chunk].reserve(36 * Self.operandStride(group * tiling.count, c))
+                    let vs = vs[chunk].reserve(reuse ? (range.count + group - 1) / group * groupSize : groupSize)
                     let m = ms[chunk].reserve(36 * Self.operandStride(group * tiling.count, o))
                     let image = ims[chunk].reserve(max(c * tiling.paddedRows * tiling.paddedCols, o * 16 * tiling.count))
                     let du = dus[chunk].reserve(36 * o * c)
@@ -141,11 +153,14 @@ final class WinogradConvolution {
                         for first in Swift.stride(from: range.lowerBound, to: range.upperBound, by: group) {
                             let tiles = min(group, range.upperBound - first) * tiling.count
                             let (vStride, mStride) = (Self.operandStride(tiles, c), Self.operandStride(tiles, o))
-                            // V[ξ] as in forward, and dM[ξ] = A dY Aᵀ of every output tile
+                            let v = vs + (reuse ? (first - range.lowerBound) / group * groupSize : 0)
+                            // V[ξ] as in forward (unless kept), and dM[ξ] = A dY Aᵀ of every output tile
                             for j in 0..<(tiles / tiling.count) {
-                                interleave(x + (first + j) * c * h * w, channels: c, h, w, into: image,
-                                           rows: tiling.paddedRows, cols: tiling.paddedCols, at: 1)
-                                self.transformInput(image, tiling, into: v, tile: j * tiling.count, stride: vStride, work)
+                                if !reuse {
+                                    interleave(x + (first + j) * c * h * w, channels: c, h, w, into: image,
+                                               rows: tiling.paddedRows, cols: tiling.paddedCols, at: 1)
+                                    self.transformInput(image, tiling, into: v, tile: j * tiling.count, stride: vStride, work)
+                                }
                                 interleave(dy + (first + j) * o * h * w, channels: o, h, w, into: image,
                                            rows: 4 * tiling.rows, cols: 4 * tiling.cols, at: 0)
                                 self.transformOutputGradient(image, tiling, into: m, tile: j * tiling.count, stride: mStride, work)
@@ -236,15 +251,28 @@ final class WinogradConvolution {
     private func transformInput(_ image: UnsafePointer<Float>, _ tiling: Tiling, into v: UnsafeMutablePointer<Float>,
                                 tile first: Int, stride: Int, _ work: UnsafeMutablePointer<Lanes>) {
         let (c, cols) = (inChannels, tiling.paddedCols)
+        let step = cols * c                                        // floats from one image row to the next
         for ty in 0..<tiling.rows {
             for tx in 0..<tiling.cols {
                 let t = first + ty * tiling.cols + tx
                 for block in Swift.stride(from: 0, to: c, by: 8) {
-                    let window = image + (4 * ty * cols + 4 * tx) * c + block
-                    for i in 0..<6 { for j in 0..<6 { work[i * 6 + j] = load(window + (i * cols + j) * c) } }
-                    for j in 0..<6 { inputTransform(work + j, 6) }       // Bᵀ d: down each column
-                    for i in 0..<6 { inputTransform(work + 6 * i, 1) }   // (Bᵀ d) B: along each row
-                    for xi in 0..<36 { store(work[xi], v + xi * stride + t * c + block) }
+                    // Bᵀ d, down each column of the window, into work [6, 6]
+                    var p = image + (4 * ty * cols + 4 * tx) * c + block
+                    for j in 0..<6 {
+                        let r = inputTransform(load(p), load(p + step), load(p + 2 * step), load(p + 3 * step),
+                                               load(p + 4 * step), load(p + 5 * step))
+                        (work[j], work[6 + j], work[12 + j], work[18 + j], work[24 + j], work[30 + j]) = r
+                        p += c
+                    }
+                    // (Bᵀ d) B, along each row, into V
+                    let out = v + t * c + block
+                    for i in 0..<6 {
+                        let r = inputTransform(work[6 * i], work[6 * i + 1], work[6 * i + 2], work[6 * i + 3],
+                                               work[6 * i + 4], work[6 * i + 5])
+                        let q = out + 6 * i * stride
+                        store(r.0, q); store(r.1, q + stride); store(r.2, q + 2 * stride)
+                        store(r.3, q + 3 * stride); store(r.4, q + 4 * stride); store(r.5, q + 5 * stride)
+                    }
                 }
             }
         }
@@ -254,17 +282,26 @@ final class WinogradConvolution {
     private func transformOutput(_ m: UnsafePointer<Float>, _ tiling: Tiling, tile first: Int, stride: Int,
                                  into image: UnsafeMutablePointer<Float>, _ work: UnsafeMutablePointer<Lanes>) {
         let (o, cols) = (outChannels, 4 * tiling.cols)
-        let half = work + 36                                      // Aᵀ M: [4, 6]
+        let step = cols * o
         for ty in 0..<tiling.rows {
             for tx in 0..<tiling.cols {
                 let t = first + ty * tiling.cols + tx
                 for block in Swift.stride(from: 0, to: o, by: 8) {
-                    for xi in 0..<36 { work[xi] = load(m + xi * stride + t * o + block) }
-                    for j in 0..<6 { outputTransform(work + j, 6, into: half + j, 6) }
+                    // Aᵀ M, down each column, into work [4, 6]
+                    let p = m + t * o + block
+                    for j in 0..<6 {
+                        let q = p + j * stride
+                        let r = outputTransform(load(q), load(q + 6 * stride), load(q + 12 * stride),
+                                                load(q + 18 * stride), load(q + 24 * stride), load(q + 30 * stride))
+                        (work[j], work[6 + j], work[12 + j], work[18 + j]) = r
+                    }
+                    // (Aᵀ M) A, along each row, into the image
                     let corner = image + (4 * ty * cols + 4 * tx) * o + block
                     for i in 0..<4 {
-                        outputTransform(half + 6 * i, 1, into: work, 1)
-                        for j in 0..<4 { store(work[j], corner + (i * cols + j) * o) }
+                        let r = outputTransform(work[6 * i], work[6 * i + 1], work[6 * i + 2], work[6 * i + 3],
+                                                work[6 * i + 4], work[6 * i + 5])
+                        let q = corner + i * step
+                        store(r.0, q); store(r.1, q + o); store(r.2, q + 2 * o); store(r.3, q + 3 * o)
                     }
                 }
             }
@@ -276,16 +313,26 @@ final class WinogradConvolution {
     private func transformOutputGradient(_ image: UnsafePointer<Float>, _ tiling: Tiling, into m: UnsafeMutablePointer<Float>,
                                          tile first: Int, stride: Int, _ work: UnsafeMutablePointer<Lanes>) {
         let (o, cols) = (outChannels, 4 * tiling.cols)
-        let (tile, half) = (work + 60, work + 36)                // dY: [4, 4]; A dY: [6, 4]
+        let step = cols * o
         for ty in 0..<tiling.rows {
             for tx in 0..<tiling.cols {
                 let t = first + ty * tiling.cols + tx
                 for block in Swift.stride(from: 0, to: o, by: 8) {
-                    let corner = image + (4 * ty * cols + 4 * tx) * o + block
-                    for i in 0..<4 { for j in 0..<4 { tile[i * 4 + j] = load(corner + (i * cols + j) * o) } }
-                    for j in 0..<4 { outputTransformAdjoint(tile + j, 4, into: half + j, 4) }
-                    for i in 0..<6 { outputTransformAdjoint(half + 4 * i, 1, into: work + 6 * i, 1) }
-                    for xi in 0..<36 { store(work[xi], m + xi * stride + t * o + block) }
+                    // A dY, down each column of the 4×4 block, into work [6, 4]
+                    var p = image + (4 * ty * cols + 4 * tx) * o + block
+                    for j in 0..<4 {
+                        let r = outputTransformAdjoint(load(p), load(p + step), load(p + 2 * step), load(p + 3 * step))
+                        (work[j], work[4 + j], work[8 + j], work[12 + j], work[16 + j], work[20 + j]) = r
+                        p += o
+                    }
+                    // (A dY) Aᵀ, along each row, into dM
+                    let out = m + t * o + block
+                    for i in 0..<6 {
+                        let r = outputTransformAdjoint(work[4 * i], work[4 * i + 1], work[4 * i + 2], work[4 * i + 3])
+                        let q = out + 6 * i * stride
+                        store(r.0, q); store(r.1, q + stride); store(r.2, q + 2 * stride)
+                        store(r.3, q + 3 * stride); store(r.4, q + 4 * stride); store(r.5, q + 5 * stride)
+                    }
                 }
             }
         }
@@ -296,20 +343,29 @@ final class WinogradConvolution {
     private func transformInputGradient(_ dv: UnsafePointer<Float>, _ tiling: Tiling, tile first: Int, stride: Int,
                                         into image: UnsafeMutablePointer<Float>, _ work: UnsafeMutablePointer<Lanes>) {
         let (c, cols) = (inChannels, tiling.paddedCols)
+        let step = cols * c
         image.update(repeating: 0, count: c * tiling.paddedRows * cols)
         for ty in 0..<tiling.rows {
             for tx in 0..<tiling.cols {
                 let t = first + ty * tiling.cols + tx
                 for block in Swift.stride(from: 0, to: c, by: 8) {
-                    for xi in 0..<36 { work[xi] = load(dv + xi * stride + t * c + block) }
-                    for j in 0..<6 { inputTransformAdjoint(work + j, 6) }
-                    for i in 0..<6 { inputTransformAdjoint(work + 6 * i, 1) }
+                    // B dV, down each column, into work [6, 6]
+                    let p = dv + t * c + block
+                    for j in 0..<6 {
+                        let q = p + j * stride
+                        let r = inputTransformAdjoint(load(q), load(q + 6 * stride), load(q + 12 * stride),
+                                                      load(q + 18 * stride), load(q + 24 * stride), load(q + 30 * stride))
+                        (work[j], work[6 + j], work[12 + j], work[18 + j], work[24 + j], work[30 + j]) = r
+                    }
+                    // (B dV) Bᵀ, along each row, added into the window
                     let window = image + (4 * ty * cols + 4 * tx) * c + block
                     for i in 0..<6 {
-                        for j in 0..<6 {
-                            let p = window + (i * cols + j) * c
-                            store(load(p) + work[i * 6 + j], p)
-                        }
+                        let r = inputTransformAdjoint(work[6 * i], work[6 * i + 1], work[6 * i + 2], work[6 * i + 3],
+                                                      work[6 * i + 4], work[6 * i + 5])
+                        let q = window + i * step
+                        store(load(q) + r.0, q); store(load(q + c) + r.1, q + c); store(load(q + 2 * c) + r.2, q + 2 * c)
+                        store(load(q + 3 * c) + r.3, q + 3 * c); store(load(q + 4 * c) + r.4, q + 4 * c)
+                        store(load(q + 5 * c) + r.5, q + 5 * c)
                     }
                 }
             }
@@ -331,14 +387,16 @@ typealias Lanes = SIMD8<Float>
 }
 
 /// Copies planes `[C, h, w]` into channels-last `[rows, cols, C]` with pixel (0, 0) at
-/// (`at`, `at`), zero everywhere else.
+/// (`at`, `at`), zero everywhere else. (Plane by plane: the planes stream in order, the small
+/// channels-last image stays in L1 for the strided writes.)
 private func interleave(_ src: UnsafePointer<Float>, channels: Int, _ h: Int, _ w: Int,
                         into dst: UnsafeMutablePointer<Float>, rows: Int, cols: Int, at offset: Int) {
     dst.update(repeating: 0, count: channels * rows * cols)
-    for i in 0..<h {
-        for j in 0..<w {
-            let (pixel, from) = (dst + ((i + offset) * cols + j + offset) * channels, src + i * w + j)
-            for c in 0..<channels { pixel[c] = from[c * h * w] }
+    for c in 0..<channels {
+        let plane = src + c * h * w
+        for i in 0..<h {
+            let row = dst + ((i + offset) * cols + offset) * channels + c
+            for j in 0..<w { row[j * channels] = plane[i * w + j] }
         }
     }
 }
@@ -347,14 +405,11 @@ private func interleave(_ src: UnsafePointer<Float>, channels: Int, _ h: Int, _ 
 /// `[C, h, w]`, adding `bias[c]` to channel c when given.
 private func deinterleave(_ src: UnsafePointer<Float>, channels: Int, rows: Int, cols: Int, at offset: Int,
                           into dst: UnsafeMutablePointer<Float>, _ h: Int, _ w: Int, adding bias: UnsafePointer<Float>?) {
-    for i in 0..<h {
-        for j in 0..<w {
-            let (pixel, to) = (src + ((i + offset) * cols + j + offset) * channels, dst + i * w + j)
-            if let bias {
-                for c in 0..<channels { to[c * h * w] = pixel[c] + bias[c] }
-            } else {
-                for c in 0..<channels { to[c * h * w] = pixel[c] }
-            }
+    for c in 0..<channels {
+        let (plane, b) = (dst + c * h * w, bias?[c] ?? 0)
+        for i in 0..<h {
+            let row = src + ((i + offset) * cols + offset) * channels + c
+            for j in 0..<w { plane[i * w + j] = row[j * channels] + b }
         }
     }
 }
@@ -370,51 +425,42 @@ private func deinterleave(_ src: UnsafePointer<Float>, channels: Int, rows: Int,
 //
 // A 2-D transform X ↦ Bᵀ X B applies the 1-D one down every column, then along every row.
 
-/// In place, the six vectors `s` apart: d ↦ Bᵀ d.
-@inline(__always) private func inputTransform(_ p: UnsafeMutablePointer<Lanes>, _ s: Int) {
-    let (d0, d1, d2, d3, d4, d5) = (p[0], p[s], p[2 * s], p[3 * s], p[4 * s], p[5 * s])
-    p[0] = 4 * d0 - 5 * d2 + d4
-    p[s] = d3 + d4 - 4 * (d1 + d2)
-    p[2 * s] = d4 - d3 + 4 * (d1 - d2)
-    p[3 * s] = d4 - d2 + 2 * (d3 - d1)
-    p[4 * s] = d4 - d2 + 2 * (d1 - d3)
-    p[5 * s] = 4 * d1 - 5 * d3 + d5
+typealias Six = (Lanes, Lanes, Lanes, Lanes, Lanes, Lanes)
+
+/// d ↦ Bᵀ d.
+@inline(__always) private func inputTransform(_ d0: Lanes, _ d1: Lanes, _ d2: Lanes,
+                                              _ d3: Lanes, _ d4: Lanes, _ d5: Lanes) -> Six {
+    (4 * d0 - 5 * d2 + d4,
+     d3 + d4 - 4 * (d1 + d2),
+     d4 - d3 + 4 * (d1 - d2),
+     d4 - d2 + 2 * (d3 - d1),
+     d4 - d2 + 2 * (d1 - d3),
+     4 * d1 - 5 * d3 + d5)
 }
 
-/// In place, the adjoint: v ↦ B v.
-@inline(__always) private func inputTransformAdjoint(_ p: UnsafeMutablePointer<Lanes>, _ s: Int) {
-    let (v0, v1, v2, v3, v4, v5) = (p[0], p[s], p[2 * s], p[3 * s], p[4 * s], p[5 * s])
-    p[0] = 4 * v0
-    p[s] = 4 * (v2 - v1 + v5) + 2 * (v4 - v3)
-    p[2 * s] = -5 * v0 - 4 * (v1 + v2) - v3 - v4
-    p[3 * s] = v1 - v2 + 2 * (v3 - v4) - 5 * v5
-    p[4 * s] = v0 + v1 + v2 + v3 + v4
-    p[5 * s] = v5
+/// The adjoint: v ↦ B v.
+@inline(__always) private func inputTransformAdjoint(_ v0: Lanes, _ v1: Lanes, _ v2: Lanes,
+                                                     _ v3: Lanes, _ v4: Lanes, _ v5: Lanes) -> Six {
+    (4 * v0,
+     4 * (v2 - v1 + v5) + 2 * (v4 - v3),
+     -5 * v0 - 4 * (v1 + v2) - v3 - v4,
+     v1 - v2 + 2 * (v3 - v4) - 5 * v5,
+     v0 + v1 + v2 + v3 + v4,
+     v5)
 }
 
-/// Six vectors `s` apart to four `t` apart: m ↦ Aᵀ m.
-@inline(__always) private func outputTransform(_ p: UnsafePointer<Lanes>, _ s: Int,
-                                                into q: UnsafeMutablePointer<Lanes>, _ t: Int) {
-    let (m0, m1, m2, m3, m4, m5) = (p[0], p[s], p[2 * s], p[3 * s], p[4 * s], p[5 * s])
+/// m ↦ Aᵀ m.
+@inline(__always) private func outputTransform(_ m0: Lanes, _ m1: Lanes, _ m2: Lanes,
+                                               _ m3: Lanes, _ m4: Lanes, _ m5: Lanes) -> (Lanes, Lanes, Lanes, Lanes) {
     let (a, b, c, d) = (m1 + m2, m1 - m2, m3 + m4, m3 - m4)
-    q[0] = m0 + a + c
-    q[t] = b + 2 * d
-    q[2 * t] = a + 4 * c
-    q[3 * t] = b + 8 * d + m5
+    return (m0 + a + c, b + 2 * d, a + 4 * c, b + 8 * d + m5)
 }
 
-/// Four vectors `s` apart to six `t` apart, the adjoint: y ↦ A y.
-@inline(__always) private func outputTransformAdjoint(_ p: UnsafePointer<Lanes>, _ s: Int,
-                                                       into q: UnsafeMutablePointer<Lanes>, _ t: Int) {
-    let (y0, y1, y2, y3) = (p[0], p[s], p[2 * s], p[3 * s])
+/// The adjoint: y ↦ A y.
+@inline(__always) private func outputTransformAdjoint(_ y0: Lanes, _ y1: Lanes, _ y2: Lanes, _ y3: Lanes) -> Six {
     let (even, odd) = (y0 + y2, y1 + y3)
     let (even4, odd2) = (y0 + 4 * y2, 2 * y1 + 8 * y3)
-    q[0] = y0
-    q[t] = even + odd
-    q[2 * t] = even - odd
-    q[3 * t] = even4 + odd2
-    q[4 * t] = even4 - odd2
-    q[5 * t] = y3
+    return (y0, even + odd, even - odd, even4 + odd2, even4 - odd2, y3)
 }
 
 /// Three filter taps to six (lanes 0..<6): g ↦ G g.
