@@ -117,7 +117,7 @@ public final class Conv2d: Layer {
         let (n, h, w) = (x.shape[0], x.shape[2], x.shape[3])
         let geo = geometry(h, w)
         precondition(geo.ho > 0 && geo.wo > 0, "Conv2d: input \(x.shape) smaller than kernel \(kernelSize)")
-        input = x
+        input = GradientMode.isEnabled ? x : Tensor(zeros: [0])   // no_grad: keep nothing for dW
         let (o, kk, p, chw) = (outChannels, inChannels * kernelSize * kernelSize, geo.p, inChannels * h * w)
         let (ho, wo, rowLength) = (geo.ho, geo.wo, geo.rowLength)
         let chunks = chunkCount(n), group = groupSize(p)
