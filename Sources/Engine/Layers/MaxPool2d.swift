@@ -76,14 +76,22 @@ public final class MaxPool2d: Layer {
 
     /// The 2×2, stride-2 case of one plane (the models' only pooling), four outputs at a time.
     ///
-    /// The same rule as the general loop, on lanes: start from the window's first element and
-    /// take each next one if `v > max || isnan(v)`. The last block of a row overlaps the one
-    /// before it (so odd widths such as 7 stay on lanes); a row narrower than 4 outputs runs on
-    /// the scalar helper. `am == nil` skips the argmax.
+    /// The same rule as the general loop, on lanes and as a tree: the top pair, the bottom pair,
+    /// then the winning pairs, each time the later value replacing the earlier one if it is greater
+    /// or NaN. That is the row-major scan's result (the first maximum, or the last NaN), with a
+    /// shorter chain of dependent selects. The last block of a row overlaps the one before it, so
+    /// odd widths such as 7 stay on lanes; a row narrower than 4 outputs runs on the scalar helper.
+    /// `am == nil` skips the argmax.
     @inline(__always)
     private func pool2x2(_ src: UnsafePointer<Float>, _ w: Int, _ ho: Int, _ wo: Int,
                          _ y: UnsafeMutablePointer<Float>, _ am: UnsafeMutablePointer<Int32>?) {
         let lanes = SIMD4<Int32>(0, 2, 4, 6)
+        // a window's offsets: 0 or 1 in its top row, w or w + 1 in its bottom row
+        let (left, right) = (SIMD4<Int32>(repeating: 0), SIMD4<Int32>(repeating: 1))
+        let (belowLeft, belowRight) = (SIMD4<Int32>(repeating: Int32(w)), SIMD4<Int32>(repeating: Int32(w + 1)))
+        func takes(_ later: SIMD4<Float>, over earlier: SIMD4<Float>) -> SIMDMask<SIMD4<Int32>> {
+            (later .> earlier) .| (later .!= later)
+        }
         for oh in 0..<ho {
             let top = src + 2 * oh * w, (yRow, amRow) = (y + oh * wo, am.map { $0 + oh * wo })
             guard wo >= 4 else {
@@ -97,18 +105,18 @@ public final class MaxPool2d: Layer {
                 // c d  (row 2·oh + 1)
                 let upper = UnsafeRawPointer(top + 2 * ow).loadUnaligned(as: SIMD8<Float>.self)
                 let lower = UnsafeRawPointer(top + w + 2 * ow).loadUnaligned(as: SIMD8<Float>.self)
+                let (a, b, c, d) = (upper.evenHalf, upper.oddHalf, lower.evenHalf, lower.oddHalf)
+                let (takeB, takeD) = (takes(b, over: a), takes(d, over: c))
+                let (ab, cd) = (a.replacing(with: b, where: takeB), c.replacing(with: d, where: takeD))
+                let takeBottom = takes(cd, over: ab)
+                UnsafeMutableRawPointer(yRow + ow).storeBytes(of: ab.replacing(with: cd, where: takeBottom),
+                                                              as: SIMD4<Float>.self)
+                guard let amRow else { ow += 4; continue }
+                let upperAt = left.replacing(with: right, where: takeB)
+                let lowerAt = belowLeft.replacing(with: belowRight, where: takeD)
                 let at = SIMD4<Int32>(repeating: Int32(2 * oh * w + 2 * ow)) &+ lanes
-                var m = upper.evenHalf, i = at
-                func visit(_ v: SIMD4<Float>, _ offset: Int) {
-                    let take = (v .> m) .| (v .!= v)
-                    m.replace(with: v, where: take)
-                    i.replace(with: at &+ Int32(offset), where: take)
-                }
-                visit(upper.oddHalf, 1)
-                visit(lower.evenHalf, w)
-                visit(lower.oddHalf, w + 1)
-                UnsafeMutableRawPointer(yRow + ow).storeBytes(of: m, as: SIMD4<Float>.self)
-                if let amRow { UnsafeMutableRawPointer(amRow + ow).storeBytes(of: i, as: SIMD4<Int32>.self) }
+                    &+ upperAt.replacing(with: lowerAt, where: takeBottom)
+                UnsafeMutableRawPointer(amRow + ow).storeBytes(of: at, as: SIMD4<Int32>.self)
                 ow += 4
             }
         }
