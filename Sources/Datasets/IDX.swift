@@ -10,12 +10,13 @@ public enum IDX {
 
     /// The images of an IDX3 file: pixels [count, height, width].
     public static func readImages(_ path: String, help: String = "") throws(DatasetError) -> (pixels: [UInt8], count: Int, height: Int, width: Int) {
-        let bytes = try DataFile.read(path, help: help)
+        var bytes = try DataFile.read(path, help: help)
         let (dims, headerSize) = try parseHeader(bytes, magic: imagesMagic, what: "images", file: DataFile.displayName(path))
         guard dims[1] > 0 && dims[2] > 0 else {
             throw .corrupt(file: DataFile.displayName(path), reason: "wrong dimensions: images of \(dims[1])×\(dims[2]) pixels")
         }
-        return (Array(bytes[headerSize...]), dims[0], dims[1], dims[2])
+        bytes.removeFirst(headerSize)   // in place: a second copy of the pixels would double the loading peak
+        return (bytes, dims[0], dims[1], dims[2])
     }
 
     /// The labels of an IDX1 file.

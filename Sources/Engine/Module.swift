@@ -15,12 +15,20 @@ public protocol Module: AnyObject {
 
 /// A module with one input and one output that can run backward.
 public protocol Layer: Module {
-    /// Computes the output; in training mode also caches what `backward` needs.
+    /// Computes the output and, while `GradientMode.isEnabled`, caches what `backward` needs.
     // x: any shape the layer accepts; returns the layer's output
     func forward(_ x: Tensor) -> Tensor
+    /// `forward` for a caller that hands `x` over and will not read it again. With gradient
+    /// recording off, a layer whose output has `x`'s shape (BatchNorm, ReLU) computes it in `x`'s
+    /// storage when nothing else holds it; otherwise (and by default) the same as `forward(x)`.
+    func forward(consuming x: consuming Tensor) -> Tensor
     /// Takes dLoss/dOutput for the last `forward`, adds parameter gradients into their
     /// `grad` (`+=`), and returns dLoss/dInput.
     func backward(_ dy: Tensor) -> Tensor
+}
+
+extension Layer {
+    public func forward(consuming x: consuming Tensor) -> Tensor { forward(x) }
 }
 
 extension Module {

@@ -74,6 +74,24 @@ public class BatchNorm: Layer {
 
     // x: [N, C] or [N, C, L] (1d), [N, C, H, W] (2d); returns the same shape
     public func forward(_ x: Tensor) -> Tensor {
+        let (mean, invstd) = statistics(x)
+        return Tensor.filled(shape: x.shape) { y in
+            x.data.withUnsafeBufferPointer { xb in normalize(xb.baseAddress!, into: y, x.shape, mean, invstd) }
+        }
+    }
+
+    /// Without gradient recording, normalises in `x`'s storage (evaluation needs no second buffer).
+    public func forward(consuming x: consuming Tensor) -> Tensor {
+        guard !GradientMode.isEnabled else { return forward(x) }
+        let (mean, invstd) = statistics(x)
+        let shape = x.shape
+        x.data.withUnsafeMutableBufferPointer { p in normalize(p.baseAddress!, into: p.baseAddress!, shape, mean, invstd) }
+        return x
+    }
+
+    /// The mean and 1/√(var + ε) to normalise `x` with: the batch's in training (updating the
+    /// running statistics), the running ones otherwise. Caches `x` for backward when recording.
+    private func statistics(_ x: Tensor) -> (mean: [Float], invstd: [Float]) {
         let (n, c, l) = dims(x.shape)
         let m = n * l                                    // values per channel
         let useBatch = isTraining && m > 1
@@ -118,21 +136,25 @@ public class BatchNorm: Layer {
             updateRunningStatistics(mean: mean, unbiasedVariance: unbiased)
         }
 
-        invstd = variance.map { 1 / ($0 + eps).squareRoot() }
-        (input, self.mean) = (x, mean)
+        let invstd = variance.map { 1 / ($0 + eps).squareRoot() }
+        // without gradients, keep nothing (and let go of the last recorded input)
+        let recording = GradientMode.isEnabled
+        (input, self.mean, self.invstd) = recording ? (x, mean, invstd) : (Tensor(zeros: [0]), [], [])
+        return (mean, invstd)
+    }
+
+    /// y = γ·x̂ + β with x̂ = (x − mean) · invstd, per channel; `y` may be `x` itself.
+    @inline(__always)
+    private func normalize(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, _ shape: [Int],
+                           _ mean: [Float], _ invstd: [Float]) {
+        let (n, c, l) = dims(shape)
         let gamma = weight?.value.data ?? [Float](repeating: 1, count: c)
         let beta = bias?.value.data ?? [Float](repeating: 0, count: c)
-        // y = γ·x̂ + β with x̂ = (x − mean) · invstd
-        return Tensor.filled(shape: x.shape) { yp in
-            x.data.withUnsafeBufferPointer { xb in
-                let (xp, invstd) = (xb.baseAddress!, self.invstd)
-                parallelChunks(n) { _, images in
-                    for plane in images.lowerBound * c ..< images.upperBound * c {
-                        let ch = plane % c, base = plane * l
-                        let mu = mean[ch], s = invstd[ch], g = gamma[ch], b = beta[ch]
-                        for j in base..<(base + l) { yp[j] = g * ((xp[j] - mu) * s) + b }
-                    }
-                }
+        parallelChunks(n) { _, images in
+            for plane in images.lowerBound * c ..< images.upperBound * c {
+                let ch = plane % c, base = plane * l
+                let mu = mean[ch], s = invstd[ch], g = gamma[ch], b = beta[ch]
+                for j in base..<(base + l) { y[j] = g * ((x[j] - mu) * s) + b }
             }
         }
     }

@@ -134,8 +134,10 @@ public final class Conv2d: Layer {
         let (n, h, w) = (x.shape[0], x.shape[2], x.shape[3])
         let geo = geometry(h, w)
         precondition(geo.ho > 0 && geo.wo > 0, "Conv2d: input \(x.shape) smaller than kernel \(kernelSize)")
-        input = x
-        if usesWinograd { return winograd.forward(x, weight: weight.value, bias: bias?.value, keepTiles: isTraining) }
+        input = GradientMode.isEnabled ? x : Tensor(zeros: [0])   // no_grad: keep nothing for dW
+        if usesWinograd {
+            return winograd.forward(x, weight: weight.value, bias: bias?.value, keepTiles: GradientMode.isEnabled)
+        }
         let (o, kk, p, chw) = (outChannels, inChannels * kernelSize * kernelSize, geo.p, inChannels * h * w)
         let (ho, wo, rowLength) = (geo.ho, geo.wo, geo.rowLength)
         let chunks = chunkCount(n), group = groupSize(p)

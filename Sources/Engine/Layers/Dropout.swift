@@ -9,7 +9,8 @@ public final class Dropout: Layer {
     /// The mask source; replace it (e.g. `SeededGenerator(seed:)`) to replay a mask.
     public var generator: SeededGenerator
 
-    private var mask: [Float] = []   // 0 or 1/(1−p) per element of the last training forward
+    /// 0 or 1/(1−p) per element of the last training forward (empty after an evaluation forward).
+    private(set) var mask: [Float] = []
 
     /// Creates a dropout layer; `p` must lie in [0, 1].
     public init(p: Float = 0.5, seed: UInt64) throws(LayerError) {
@@ -22,7 +23,7 @@ public final class Dropout: Layer {
 
     // x: any shape -> y: same shape
     public func forward(_ x: Tensor) -> Tensor {
-        guard isTraining else { return x }
+        guard isTraining else { mask = []; return x }   // evaluation's backward needs no mask
         // p = 1 zeroes everything (as torch); avoid 0 · ∞
         let keep = 1 - p, scale: Float = p < 1 ? 1 / keep : 0
         if mask.count != x.count { mask = [Float](repeating: 0, count: x.count) }

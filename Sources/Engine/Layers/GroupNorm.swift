@@ -43,8 +43,8 @@ public final class GroupNorm: Layer {
         // rows are (sample, group), each holding C/G channels × L positions contiguously
         let (h, stats) = RowStandardization.forward(x.data, rows: n * numGroups,
                                                     length: c / numGroups * l, eps: eps)
-        xhat = Tensor(shape: x.shape, data: h)
-        invstd = stats.invstd
+        let xhat = Tensor(shape: x.shape, data: h)
+        (self.xhat, invstd) = GradientMode.isEnabled ? (xhat, stats.invstd) : (Tensor(zeros: [0]), [])   // no_grad: keep nothing
         guard let weight, let bias else { return xhat }
         return Tensor(shape: x.shape, data: ChannelAffine.forward(
             h, gamma: weight.value.data, beta: bias.value.data, n: n, c: c, l: l))

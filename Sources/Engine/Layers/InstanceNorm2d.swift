@@ -61,8 +61,8 @@ public final class InstanceNorm2d: Layer {
             fixed = (rows.map { runningMean.value.data[$0 % c] }, rows.map { runningVar.value.data[$0 % c] })
         }
         let (h, stats) = RowStandardization.forward(x.data, rows: n * c, length: l, eps: eps, fixed: fixed)
-        xhat = Tensor(shape: x.shape, data: h)
-        invstd = stats.invstd
+        let xhat = Tensor(shape: x.shape, data: h)
+        (self.xhat, invstd) = GradientMode.isEnabled ? (xhat, stats.invstd) : (Tensor(zeros: [0]), [])   // no_grad: keep nothing
 
         if isTraining, let runningMean, let runningVar {
             // running ← (1 − f)·running + f·mean over samples of the per-instance statistics

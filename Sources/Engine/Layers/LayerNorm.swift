@@ -42,8 +42,8 @@ public final class LayerNorm: Layer {
     public func forward(_ x: Tensor) -> Tensor {
         let (rows, d) = dims(x.shape)
         let (h, stats) = RowStandardization.forward(x.data, rows: rows, length: d, eps: eps)
-        xhat = Tensor(shape: x.shape, data: h)
-        invstd = stats.invstd
+        let xhat = Tensor(shape: x.shape, data: h)
+        (self.xhat, invstd) = GradientMode.isEnabled ? (xhat, stats.invstd) : (Tensor(zeros: [0]), [])   // no_grad: keep nothing
         guard let weight, let bias else { return xhat }
         var y = xhat
         y.data.withUnsafeMutableBufferPointer { yp in

@@ -29,7 +29,7 @@ public final class Linear: Layer {
     // x: [N, in] -> y: [N, out]
     public func forward(_ x: Tensor) -> Tensor {
         precondition(x.rank == 2 && x.shape[1] == inFeatures, "Linear expects [N, \(inFeatures)], got \(x.shape)")
-        input = x
+        input = GradientMode.isEnabled ? x : Tensor(zeros: [0])   // no_grad: keep nothing for dW
         let (n, i, o) = (x.shape[0], inFeatures, outFeatures)
         return Tensor.filled(shape: [n, o]) { y in
             // y[N, O] = b (broadcast), then y += x[N, I] · W[O, I]ᵀ

@@ -9,7 +9,8 @@ public final class MaxPool2d: Layer {
     public let stride: Int
 
     private var inputShape: [Int] = []
-    private var argmax: [Int32] = []   // flat index into the input plane, per output element
+    /// Backward's cache: a flat index into the input plane per output element (empty without gradients).
+    private(set) var argmax: [Int32] = []
 
     /// Creates a pooling layer; `stride` defaults to `kernelSize`, as in PyTorch.
     public init(kernelSize: Int, stride: Int? = nil) throws(LayerError) {
@@ -28,17 +29,23 @@ public final class MaxPool2d: Layer {
                      "MaxPool2d(\(kernelSize)) expects [N, C, H ≥ k, W ≥ k], got \(x.shape)")
         let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
         let (ho, wo, k, s) = (outputSize(h), outputSize(w), kernelSize, stride)
+        // the argmax is backward's cache: without gradients it is neither kept nor written
+        let recording = GradientMode.isEnabled
         inputShape = x.shape
-        if argmax.count != n * c * ho * wo { argmax = [Int32](repeating: 0, count: n * c * ho * wo) }
+        if !recording {
+            argmax = []
+        } else if argmax.count != n * c * ho * wo {
+            argmax = [Int32](repeating: 0, count: n * c * ho * wo)
+        }
         return Tensor.filled(shape: [n, c, ho, wo]) { y in
             x.data.withUnsafeBufferPointer { xb in
-            argmax.withUnsafeMutableBufferPointer { am in
-                let (x, am) = (xb.baseAddress!, am.baseAddress!)
+            argmax.withUnsafeMutableBufferPointer { amb in
+                let (x, am) = (xb.baseAddress!, recording ? amb.baseAddress : nil)
                 parallelChunks(n) { _, images in
                     for plane in images.lowerBound * c ..< images.upperBound * c {
                         let (src, out) = (x + plane * h * w, plane * ho * wo)
                         if k == 2 && s == 2 {
-                            pool2x2(src, w, ho, wo, y + out, am + out)
+                            pool2x2(src, w, ho, wo, y + out, am.map { $0 + out })
                             continue
                         }
                         for oh in 0..<ho {
@@ -57,7 +64,7 @@ public final class MaxPool2d: Layer {
                                     }
                                 }
                                 y[out + oh * wo + ow] = bestValue
-                                am[out + oh * wo + ow] = Int32(truncatingIfNeeded: best)
+                                am?[out + oh * wo + ow] = Int32(truncatingIfNeeded: best)
                             }
                         }
                     }
@@ -67,49 +74,58 @@ public final class MaxPool2d: Layer {
         }
     }
 
-    /// The 2×2, stride-2 case of one plane (the models' only pooling), eight outputs at a time.
+    /// The 2×2, stride-2 case of one plane (the models' only pooling), four outputs at a time.
     ///
-    /// The same rule as the general loop, on lanes: start from the window's first element and
-    /// take each next one if `v > max || isnan(v)`. A row narrower than 8 outputs runs on the
-    /// scalar lane helper; the last block of a wider row overlaps the one before it.
+    /// The same rule as the general loop, on lanes and as a tree: the top pair, the bottom pair,
+    /// then the winning pairs, each time the later value replacing the earlier one if it is greater
+    /// or NaN. That is the row-major scan's result (the first maximum, or the last NaN), with a
+    /// shorter chain of dependent selects. The last block of a row overlaps the one before it, so
+    /// odd widths such as 7 stay on lanes; a row narrower than 4 outputs runs on the scalar helper.
+    /// `am == nil` skips the argmax.
     @inline(__always)
     private func pool2x2(_ src: UnsafePointer<Float>, _ w: Int, _ ho: Int, _ wo: Int,
-                         _ y: UnsafeMutablePointer<Float>, _ am: UnsafeMutablePointer<Int32>) {
-        let lanes = SIMD8<Int32>(0, 2, 4, 6, 8, 10, 12, 14)
+                         _ y: UnsafeMutablePointer<Float>, _ am: UnsafeMutablePointer<Int32>?) {
+        let lanes = SIMD4<Int32>(0, 2, 4, 6)
+        // a window's offsets: 0 or 1 in its top row, w or w + 1 in its bottom row
+        let (left, right) = (SIMD4<Int32>(repeating: 0), SIMD4<Int32>(repeating: 1))
+        let (belowLeft, belowRight) = (SIMD4<Int32>(repeating: Int32(w)), SIMD4<Int32>(repeating: Int32(w + 1)))
+        func takes(_ later: SIMD4<Float>, over earlier: SIMD4<Float>) -> SIMDMask<SIMD4<Int32>> {
+            (later .> earlier) .| (later .!= later)
+        }
         for oh in 0..<ho {
-            let top = src + 2 * oh * w, (yRow, amRow) = (y + oh * wo, am + oh * wo)
-            guard wo >= 8 else {
+            let top = src + 2 * oh * w, (yRow, amRow) = (y + oh * wo, am.map { $0 + oh * wo })
+            guard wo >= 4 else {
                 for ow in 0..<wo { pool2x2Scalar(top, w, ow, 2 * oh * w, yRow, amRow) }
                 continue
             }
             var ow = 0
             while ow < wo {
-                ow = min(ow, wo - 8)
-                // a b  (row 2·oh)     the four corners of 8 windows, deinterleaved
+                ow = min(ow, wo - 4)
+                // a b  (row 2·oh)     the four corners of 4 windows, deinterleaved
                 // c d  (row 2·oh + 1)
-                let upper = UnsafeRawPointer(top + 2 * ow).loadUnaligned(as: SIMD16<Float>.self)
-                let lower = UnsafeRawPointer(top + w + 2 * ow).loadUnaligned(as: SIMD16<Float>.self)
-                let at = SIMD8<Int32>(repeating: Int32(2 * oh * w + 2 * ow)) &+ lanes
-                var m = upper.evenHalf, i = at
-                func visit(_ v: SIMD8<Float>, _ offset: Int) {
-                    let take = (v .> m) .| (v .!= v)
-                    m.replace(with: v, where: take)
-                    i.replace(with: at &+ Int32(offset), where: take)
-                }
-                visit(upper.oddHalf, 1)
-                visit(lower.evenHalf, w)
-                visit(lower.oddHalf, w + 1)
-                UnsafeMutableRawPointer(yRow + ow).storeBytes(of: m, as: SIMD8<Float>.self)
-                UnsafeMutableRawPointer(amRow + ow).storeBytes(of: i, as: SIMD8<Int32>.self)
-                ow += 8
+                let upper = UnsafeRawPointer(top + 2 * ow).loadUnaligned(as: SIMD8<Float>.self)
+                let lower = UnsafeRawPointer(top + w + 2 * ow).loadUnaligned(as: SIMD8<Float>.self)
+                let (a, b, c, d) = (upper.evenHalf, upper.oddHalf, lower.evenHalf, lower.oddHalf)
+                let (takeB, takeD) = (takes(b, over: a), takes(d, over: c))
+                let (ab, cd) = (a.replacing(with: b, where: takeB), c.replacing(with: d, where: takeD))
+                let takeBottom = takes(cd, over: ab)
+                UnsafeMutableRawPointer(yRow + ow).storeBytes(of: ab.replacing(with: cd, where: takeBottom),
+                                                              as: SIMD4<Float>.self)
+                guard let amRow else { ow += 4; continue }
+                let upperAt = left.replacing(with: right, where: takeB)
+                let lowerAt = belowLeft.replacing(with: belowRight, where: takeD)
+                let at = SIMD4<Int32>(repeating: Int32(2 * oh * w + 2 * ow)) &+ lanes
+                    &+ upperAt.replacing(with: lowerAt, where: takeBottom)
+                UnsafeMutableRawPointer(amRow + ow).storeBytes(of: at, as: SIMD4<Int32>.self)
+                ow += 4
             }
         }
     }
 
-    /// One 2×2 window at output column `ow`, for rows narrower than 8 outputs.
+    /// One 2×2 window at output column `ow`, for rows narrower than 4 outputs.
     @inline(__always)
     private func pool2x2Scalar(_ top: UnsafePointer<Float>, _ w: Int, _ ow: Int, _ rowStart: Int,
-                               _ yRow: UnsafeMutablePointer<Float>, _ amRow: UnsafeMutablePointer<Int32>) {
+                               _ yRow: UnsafeMutablePointer<Float>, _ amRow: UnsafeMutablePointer<Int32>?) {
         let corner = 2 * ow
         var m = top[corner], i = corner
         func visit(_ at: Int) {
@@ -121,7 +137,7 @@ public final class MaxPool2d: Layer {
         visit(corner + w)
         visit(corner + w + 1)
         yRow[ow] = m
-        amRow[ow] = Int32(truncatingIfNeeded: rowStart + i)
+        amRow?[ow] = Int32(truncatingIfNeeded: rowStart + i)
     }
 
     // dy: [N, C, Ho, Wo] -> dx: [N, C, H, W], each gradient added at its window's argmax

@@ -55,7 +55,8 @@ public final class RNNCell: Module {
 
     // MARK: - Forward
 
-    /// One time step; `h == nil` means a zero initial state. In training mode caches the step.
+    /// One time step; `h == nil` means a zero initial state. In training mode caches the step
+    /// (unless gradient recording is off).
     // x: [N, I]; h: [N, H]; returns h': [N, H]
     public func forward(_ x: Tensor, _ h: Tensor? = nil) -> Tensor {
         precondition(x.rank == 2 && x.shape[0] > 0 && x.shape[1] == inputSize, "RNNCell: x \(x.shape), inputSize \(inputSize)")
@@ -85,7 +86,7 @@ public final class RNNCell: Module {
             }
             for k in 0..<zp.count { zp[k] = tanhf(zp[k]) }
         }
-        if isTraining { stack.append(Step(x: x, h: h, hNew: z)) }
+        if isTraining && GradientMode.isEnabled { stack.append(Step(x: x, h: h, hNew: z)) }
         return z
     }
 

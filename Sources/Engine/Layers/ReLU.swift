@@ -7,15 +7,27 @@ public final class ReLU: Layer {
 
     // x: any shape -> y: same shape
     public func forward(_ x: Tensor) -> Tensor {
-        output = Tensor.filled(shape: x.shape) { y in
-            x.data.withUnsafeBufferPointer { xb in
-                let x = xb.baseAddress!
-                parallelChunks(xb.count) { _, range in
-                    for i in range { y[i] = x[i] < 0 ? 0 : x[i] }   // NaN propagates, as in torch
-                }
-            }
+        let y = Tensor.filled(shape: x.shape) { y in
+            x.data.withUnsafeBufferPointer { xb in rectify(xb.baseAddress!, into: y, xb.count) }
         }
-        return output
+        output = GradientMode.isEnabled ? y : Tensor(zeros: [0])
+        return y
+    }
+
+    /// Without gradient recording, rectifies in `x`'s storage.
+    public func forward(consuming x: consuming Tensor) -> Tensor {
+        guard !GradientMode.isEnabled else { return forward(x) }
+        output = Tensor(zeros: [0])
+        x.data.withUnsafeMutableBufferPointer { p in rectify(p.baseAddress!, into: p.baseAddress!, p.count) }
+        return x
+    }
+
+    /// y = max(0, x) elementwise; `y` may be `x` itself.
+    @inline(__always)
+    private func rectify(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, _ count: Int) {
+        parallelChunks(count) { _, range in
+            for i in range { y[i] = x[i] < 0 ? 0 : x[i] }   // NaN propagates, as in torch
+        }
     }
 
     // The gradient is blocked where the output is ≤ 0 (PyTorch's threshold_backward: zero at x = 0).

@@ -38,10 +38,13 @@ public final class Sequential: Layer {
     }
 
     // x -> layers in order -> y
-    public func forward(_ x: Tensor) -> Tensor {
-        var h = x
+    public func forward(_ x: Tensor) -> Tensor { forward(consuming: x) }
+
+    public func forward(consuming x: consuming Tensor) -> Tensor {
+        var h = consume x
         for (name, layer) in layers {
-            h = layer.forward(h)
+            // each activation is handed over, so without gradients the next layer may reuse it
+            h = layer.forward(consuming: consume h)
             hooks[name]?(h)
         }
         return h
