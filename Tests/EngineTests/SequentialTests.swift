@@ -88,4 +88,61 @@ import Testing
         #expect(throws: LayerError.self) { try Sequential([("a", ReLU()), ("a", ReLU())]) }
         #expect(throws: LayerError.self) { try Sequential([("a.b", ReLU())]) }
     }
+
+    // MARK: - BatchNorm + ReLU fusion
+
+    /// conv → bn → relu → conv → bn → relu, with values exactly at ReLU's kink (β = 0 inputs).
+    static func bnNet(_ rng: inout SeededGenerator) throws -> Sequential {
+        try Sequential([
+            ("conv1", try Conv2d(inChannels: 2, outChannels: 8, kernelSize: 3, padding: 1, rng: &rng)),
+            ("bn1", BatchNorm2d(numFeatures: 8)),
+            ("relu1", ReLU()),
+            ("conv2", try Conv2d(inChannels: 8, outChannels: 8, kernelSize: 3, padding: 1, rng: &rng)),
+            ("bn2", BatchNorm2d(numFeatures: 8)),
+            ("relu2", ReLU()),
+        ])
+    }
+
+    /// The fused pair is bit-identical to the layers run one by one, in training and evaluation
+    /// mode, forward and backward, on 1 and 2 threads; a hook on the BatchNorm turns fusion off.
+    @Test(arguments: [(true, 1), (true, 2), (false, 1)])
+    func fusedBatchNormAndReLUMatchTheLayersOneByOne(training: Bool, threads: Int) throws {
+        var rng = SeededGenerator(seed: 11)
+        let fused = try Self.bnNet(&rng)
+        rng = SeededGenerator(seed: 11)
+        let plain = try Self.bnNet(&rng)
+        for net in [fused, plain] {
+            // non-trivial affine parameters, so the mask depends on γ and β
+            for (name, p) in net.namedParameters() where name.hasPrefix("bn") {
+                p.value = Tensor(shape: p.value.shape, data: (0..<p.value.count).map { Float($0 % 3) * 0.5 - 0.4 })
+            }
+            if training { net.train() } else { net.eval() }
+        }
+        let x = randomTensor([4, 2, 7, 6], &rng), dy = randomTensor([4, 8, 7, 6], &rng)
+        try Threads.with(threads) {
+            let y = fused.forward(x)
+            var h = x
+            for (_, layer) in plain.layers { h = layer.forward(h) }
+            #expect(y == h)
+            #expect(y.data.contains(0) && y.data.contains { $0 > 0 })
+            let dx = fused.backward(dy)
+            var g = dy
+            for (_, layer) in plain.layers.reversed() { g = layer.backward(g) }
+            #expect(dx == g)
+            for ((name, a), (_, b)) in zip(fused.namedParameters(), plain.namedParameters()) {
+                #expect(a.grad == b.grad, "\(name)")
+            }
+            for ((name, a), (_, b)) in zip(fused.namedBuffers(), plain.namedBuffers()) {
+                #expect(a.value == b.value, "\(name)")
+            }
+            // with a hook on bn2, the pair runs unfused and the hook sees the un-rectified output
+            var seen: Tensor?
+            fused.hooks["bn2"] = { seen = $0 }
+            let again = fused.forward(x)
+            let bnOutput = try #require(seen)
+            #expect(bnOutput.data.contains { $0 < 0 })
+            #expect(again.data.allSatisfy { $0 >= 0 })
+            fused.hooks["bn2"] = nil
+        }
+    }
 }

@@ -37,6 +37,7 @@ public class BatchNorm: Layer {
     private var input = Tensor(zeros: [0])   // x (shared storage, not a copy); x̂ is recomputed
     private var mean = [Float]()             // [C], the mean x̂ was normalised with
     private var invstd = [Float]()           // [C]
+    private var rectified = false            // whether the last forward applied a ReLU (fused)
 
     init(numFeatures: Int, eps: Float, momentum: Float?, affine: Bool,
          acceptedRanks: Set<Int>, typeName: String) {
@@ -73,19 +74,31 @@ public class BatchNorm: Layer {
     // MARK: - Forward
 
     // x: [N, C] or [N, C, L] (1d), [N, C, H, W] (2d); returns the same shape
-    public func forward(_ x: Tensor) -> Tensor {
+    public func forward(_ x: Tensor) -> Tensor { forward(x, rectified: false) }
+
+    /// Without gradient recording, normalises in `x`'s storage (evaluation needs no second buffer).
+    public func forward(consuming x: consuming Tensor) -> Tensor { forward(consuming: x, rectified: false) }
+
+    /// `forward`, followed by `max(0, ·)` when `rectified`: a BatchNorm and the ReLU after it in
+    /// one pass over the activations (`Sequential` fuses the pair). Bit-identical to running the
+    /// two layers; `backward` then takes the gradient with respect to the rectified output.
+    func forward(_ x: Tensor, rectified: Bool) -> Tensor {
         let (mean, invstd) = statistics(x)
+        self.rectified = rectified
         return Tensor.filled(shape: x.shape) { y in
-            x.data.withUnsafeBufferPointer { xb in normalize(xb.baseAddress!, into: y, x.shape, mean, invstd) }
+            x.data.withUnsafeBufferPointer { xb in
+                normalize(xb.baseAddress!, into: y, x.shape, mean, invstd, rectified: rectified)
+            }
         }
     }
 
-    /// Without gradient recording, normalises in `x`'s storage (evaluation needs no second buffer).
-    public func forward(consuming x: consuming Tensor) -> Tensor {
-        guard !GradientMode.isEnabled else { return forward(x) }
+    func forward(consuming x: consuming Tensor, rectified: Bool) -> Tensor {
+        guard !GradientMode.isEnabled else { return forward(x, rectified: rectified) }
         let (mean, invstd) = statistics(x)
         let shape = x.shape
-        x.data.withUnsafeMutableBufferPointer { p in normalize(p.baseAddress!, into: p.baseAddress!, shape, mean, invstd) }
+        x.data.withUnsafeMutableBufferPointer { p in
+            normalize(p.baseAddress!, into: p.baseAddress!, shape, mean, invstd, rectified: rectified)
+        }
         return x
     }
 
@@ -143,10 +156,11 @@ public class BatchNorm: Layer {
         return (mean, invstd)
     }
 
-    /// y = γ·x̂ + β with x̂ = (x − mean) · invstd, per channel; `y` may be `x` itself.
+    /// y = γ·x̂ + β with x̂ = (x − mean) · invstd, per channel, then max(0, y) when `rectified`;
+    /// `y` may be `x` itself.
     @inline(__always)
     private func normalize(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, _ shape: [Int],
-                           _ mean: [Float], _ invstd: [Float]) {
+                           _ mean: [Float], _ invstd: [Float], rectified: Bool) {
         let (n, c, l) = dims(shape)
         let gamma = weight?.value.data ?? [Float](repeating: 1, count: c)
         let beta = bias?.value.data ?? [Float](repeating: 0, count: c)
@@ -154,7 +168,22 @@ public class BatchNorm: Layer {
             for plane in images.lowerBound * c ..< images.upperBound * c {
                 let ch = plane % c, base = plane * l
                 let mu = mean[ch], s = invstd[ch], g = gamma[ch], b = beta[ch]
-                for j in base..<(base + l) { y[j] = g * ((x[j] - mu) * s) + b }
+                if rectified {
+                    // eight lanes at a time: Swift leaves a select in a loop scalar
+                    let (m8, s8, g8, b8) = (Lanes(repeating: mu), Lanes(repeating: s), Lanes(repeating: g), Lanes(repeating: b))
+                    var j = base
+                    while j + 8 <= base + l {
+                        let v = g8 * ((load(x + j) - m8) * s8) + b8
+                        store(v.replacing(with: 0, where: v .< 0), y + j)   // ReLU's rule: NaN propagates
+                        j += 8
+                    }
+                    for j in j..<(base + l) {
+                        let v = g * ((x[j] - mu) * s) + b
+                        y[j] = v < 0 ? 0 : v
+                    }
+                } else {
+                    for j in base..<(base + l) { y[j] = g * ((x[j] - mu) * s) + b }
+                }
             }
         }
     }
@@ -176,7 +205,9 @@ public class BatchNorm: Layer {
         precondition(dy.shape == input.shape, "\(typeName).backward: dy \(dy.shape) vs x \(input.shape)")
         let (n, c, l) = dims(dy.shape)
         let m = Float(n * l)
-        let (mean, invstd) = (self.mean, self.invstd)
+        let (mean, invstd, rectified) = (self.mean, self.invstd, self.rectified)
+        let gamma = weight?.value.data ?? [Float](repeating: 1, count: c)
+        let beta = bias?.value.data ?? [Float](repeating: 0, count: c)
 
         // per-channel Σdy and Σdy·x̂: per plane in Float, then over images in Double, in image order
         var planeDy = [Float](repeating: 0, count: n * c)
@@ -189,8 +220,15 @@ public class BatchNorm: Layer {
             parallelChunks(n) { _, images in
                 for plane in images.lowerBound * c ..< images.upperBound * c {
                     let ch = plane % c
-                    sd[plane] = vectorSum(g + plane * l, l)
-                    sh[plane] = vectorDot(g + plane * l, x + plane * l, l, centredAt: mean[ch]) * invstd[ch]
+                    if rectified {
+                        // the gradient through the fused ReLU: dy where the output was positive
+                        let sums = rectifiedSums(g + plane * l, x + plane * l, l, mean: mean[ch], invstd: invstd[ch],
+                                                 gamma: gamma[ch], beta: beta[ch])
+                        (sd[plane], sh[plane]) = (sums.dy, sums.dyCentred * invstd[ch])
+                    } else {
+                        sd[plane] = vectorSum(g + plane * l, l)
+                        sh[plane] = vectorDot(g + plane * l, x + plane * l, l, centredAt: mean[ch]) * invstd[ch]
+                    }
                 }
             }
         }
@@ -212,7 +250,6 @@ public class BatchNorm: Layer {
             }
         }
 
-        let gamma = weight?.value.data ?? [Float](repeating: 1, count: c)
         let batch = lastForwardUsedBatchStatistics
         return Tensor.filled(shape: dy.shape) { dp in
             dy.data.withUnsafeBufferPointer { gb in
@@ -222,7 +259,26 @@ public class BatchNorm: Layer {
                     for plane in images.lowerBound * c ..< images.upperBound * c {
                         let ch = plane % c, base = plane * l
                         let (k, mu, s) = (gamma[ch] * invstd[ch], mean[ch], invstd[ch])
-                        if batch {
+                        if rectified {
+                            // as below, with dy blocked where the fused ReLU's output was ≤ 0
+                            let (gm, b) = (gamma[ch], beta[ch])
+                            // batch statistics: dx = a·(m·d − Σd − x̂·Σ(d·x̂)); running: dx = k·d
+                            let (a, sd, sdh) = batch ? (k / m, Float(sumDy[ch]), Float(sumDyXhat[ch])) : (k, 0, 0)
+                            let (m8, s8, g8, b8) = (Lanes(repeating: mu), Lanes(repeating: s), Lanes(repeating: gm), Lanes(repeating: b))
+                            let (a8, mm8, sd8, sdh8) = (Lanes(repeating: a), Lanes(repeating: m), Lanes(repeating: sd), Lanes(repeating: sdh))
+                            var j = base
+                            while j + 8 <= base + l {
+                                let xv = load(xp + j)
+                                let v = g8 * ((xv - m8) * s8) + b8
+                                let d = load(gp + j).replacing(with: 0, where: v .<= 0)
+                                store(batch ? a8 * (mm8 * d - sd8 - (xv - m8) * s8 * sdh8) : a8 * d, dp + j)
+                                j += 8
+                            }
+                            for j in j..<(base + l) {
+                                let d = gm * ((xp[j] - mu) * s) + b <= 0 ? 0 : gp[j]
+                                dp[j] = batch ? a * (m * d - sd - (xp[j] - mu) * s * sdh) : a * d
+                            }
+                        } else if batch {
                             // dx = (1/m)·γ·invstd·(m·dy − Σdy − x̂·Σ(dy·x̂))
                             let a = k / m, sd = Float(sumDy[ch]), sdh = Float(sumDyXhat[ch])
                             for j in base..<(base + l) { dp[j] = a * (m * gp[j] - sd - (xp[j] - mu) * s * sdh) }

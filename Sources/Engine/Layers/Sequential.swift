@@ -9,6 +9,8 @@ public final class Sequential: Layer {
     public let layers: [(String, any Layer)]
     /// Forward hooks by child name: called with the child's output right after it runs.
     public var hooks: [String: (Tensor) -> Void] = [:]
+    /// The indices of the BatchNorm layers that ran fused with the ReLU after them last forward.
+    private var fused: Set<Int> = []
 
     public var children: [(String, any Module)] { layers.map { ($0.0, $0.1 as any Module) } }
 
@@ -42,10 +44,23 @@ public final class Sequential: Layer {
 
     public func forward(consuming x: consuming Tensor) -> Tensor {
         var h = consume x
-        for (name, layer) in layers {
+        fused = []
+        var i = 0
+        while i < layers.count {
+            let (name, layer) = layers[i]
             // each activation is handed over, so without gradients the next layer may reuse it
-            h = layer.forward(consuming: consume h)
-            hooks[name]?(h)
+            if i + 1 < layers.count, let bn = layer as? BatchNorm, layers[i + 1].1 is ReLU, hooks[name] == nil {
+                // BatchNorm then ReLU in one pass over the activations (nobody asked for the
+                // BatchNorm's own output): one read and write of the batch fewer each way
+                h = bn.forward(consuming: consume h, rectified: true)
+                fused.insert(i)
+                hooks[layers[i + 1].0]?(h)
+                i += 2
+            } else {
+                h = layer.forward(consuming: consume h)
+                hooks[name]?(h)
+                i += 1
+            }
         }
         return h
     }
@@ -53,7 +68,16 @@ public final class Sequential: Layer {
     // dy -> layers in reverse -> dx
     public func backward(_ dy: Tensor) -> Tensor {
         var g = dy
-        for (_, layer) in layers.reversed() { g = layer.backward(g) }
+        var i = layers.count - 1
+        while i >= 0 {
+            if i > 0 && fused.contains(i - 1) {
+                g = layers[i - 1].1.backward(g)   // the fused BatchNorm takes the ReLU's gradient too
+                i -= 2
+            } else {
+                g = layers[i].1.backward(g)
+                i -= 1
+            }
+        }
         return g
     }
 }

@@ -375,17 +375,6 @@ final class WinogradConvolution {
 
 // MARK: - Channels-last images
 
-/// Eight channels' values at one pixel.
-typealias Lanes = SIMD8<Float>
-
-@inline(__always) private func load(_ p: UnsafePointer<Float>) -> Lanes {
-    UnsafeRawPointer(p).loadUnaligned(as: Lanes.self)
-}
-
-@inline(__always) private func store(_ v: Lanes, _ p: UnsafeMutablePointer<Float>) {
-    UnsafeMutableRawPointer(p).storeBytes(of: v, as: Lanes.self)
-}
-
 /// Copies planes `[C, h, w]` into channels-last `[rows, cols, C]` with pixel (0, 0) at
 /// (`at`, `at`), zero everywhere else. (Plane by plane: the planes stream in order, the small
 /// channels-last image stays in L1 for the strided writes.)
