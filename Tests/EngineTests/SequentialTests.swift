@@ -89,28 +89,29 @@ import Testing
         #expect(throws: LayerError.self) { try Sequential([("a.b", ReLU())]) }
     }
 
-    // MARK: - BatchNorm + ReLU fusion
+    // MARK: - Fusion with the ReLU that follows
 
-    /// conv → bn → relu → conv → bn → relu, with values exactly at ReLU's kink (β = 0 inputs).
-    static func bnNet(_ rng: inout SeededGenerator) throws -> Sequential {
-        try Sequential([
-            ("conv1", try Conv2d(inChannels: 2, outChannels: 8, kernelSize: 3, padding: 1, rng: &rng)),
-            ("bn1", BatchNorm2d(numFeatures: 8)),
-            ("relu1", ReLU()),
-            ("conv2", try Conv2d(inChannels: 8, outChannels: 8, kernelSize: 3, padding: 1, rng: &rng)),
-            ("bn2", BatchNorm2d(numFeatures: 8)),
-            ("relu2", ReLU()),
-        ])
+    /// conv → [bn] → relu → conv → [bn] → relu: the first convolution on the im2col path, the
+    /// second on the Winograd path.
+    static func fusableNet(batchNorm: Bool, _ rng: inout SeededGenerator) throws -> Sequential {
+        var layers: [(String, any Layer)] = []
+        for (i, inputs) in [2, 8].enumerated() {
+            layers.append(("conv\(i)", try Conv2d(inChannels: inputs, outChannels: 8, kernelSize: 3, padding: 1, rng: &rng)))
+            if batchNorm { layers.append(("bn\(i)", BatchNorm2d(numFeatures: 8))) }
+            layers.append(("relu\(i)", ReLU()))
+        }
+        return try Sequential(layers)
     }
 
-    /// The fused pair is bit-identical to the layers run one by one, in training and evaluation
-    /// mode, forward and backward, on 1 and 2 threads; a hook on the BatchNorm turns fusion off.
-    @Test(arguments: [(true, 1), (true, 2), (false, 1)])
-    func fusedBatchNormAndReLUMatchTheLayersOneByOne(training: Bool, threads: Int) throws {
+    /// A fused pair (BatchNorm or Conv2d, then ReLU) is bit-identical to the layers run one by
+    /// one, in training and evaluation mode, forward and backward, on 1 and 2 threads; a hook on
+    /// the first layer of a pair turns fusion off.
+    @Test(arguments: [(true, true, 1), (true, true, 2), (true, false, 1), (false, true, 1), (false, true, 2)])
+    func fusedPairsMatchTheLayersOneByOne(batchNorm: Bool, training: Bool, threads: Int) throws {
         var rng = SeededGenerator(seed: 11)
-        let fused = try Self.bnNet(&rng)
+        let fused = try Self.fusableNet(batchNorm: batchNorm, &rng)
         rng = SeededGenerator(seed: 11)
-        let plain = try Self.bnNet(&rng)
+        let plain = try Self.fusableNet(batchNorm: batchNorm, &rng)
         for net in [fused, plain] {
             // non-trivial affine parameters, so the mask depends on γ and β
             for (name, p) in net.namedParameters() where name.hasPrefix("bn") {
@@ -135,14 +136,16 @@ import Testing
             for ((name, a), (_, b)) in zip(fused.namedBuffers(), plain.namedBuffers()) {
                 #expect(a.value == b.value, "\(name)")
             }
-            // with a hook on bn2, the pair runs unfused and the hook sees the un-rectified output
+            // with a hook on the last pair's first layer, it runs unfused and the hook sees
+            // the un-rectified output
+            let hooked = batchNorm ? "bn1" : "conv1"
             var seen: Tensor?
-            fused.hooks["bn2"] = { seen = $0 }
+            fused.hooks[hooked] = { seen = $0 }
             let again = fused.forward(x)
-            let bnOutput = try #require(seen)
-            #expect(bnOutput.data.contains { $0 < 0 })
+            let firstOutput = try #require(seen)
+            #expect(firstOutput.data.contains { $0 < 0 })
             #expect(again.data.allSatisfy { $0 >= 0 })
-            fused.hooks["bn2"] = nil
+            fused.hooks[hooked] = nil
         }
     }
 }

@@ -58,6 +58,8 @@ public final class Conv2d: Layer {
 
     // MARK: - Cache and scratch
     private var input = Tensor(zeros: [0])          // the last input, for dW
+    private var rectified = false                   // whether the last forward applied a ReLU (fused)
+    private var output = Tensor(zeros: [0])         // then its output, whose sign masks dy
     private var columns: [ScratchBuffer] = []       // per thread: a group's im2col [K, G·P]
     private var columnGrads: [ScratchBuffer] = []   // per thread: dLoss/dcolumns [K, G·P]
     private var blocks: [ScratchBuffer] = []        // per thread: y or dy of a group [O, G·P]
@@ -128,7 +130,19 @@ public final class Conv2d: Layer {
     // MARK: - Forward
 
     // x: [N, C, H, W] -> y: [N, O, Ho, Wo]
-    public func forward(_ x: Tensor) -> Tensor {
+    public func forward(_ x: Tensor) -> Tensor { forward(x, rectified: false) }
+
+    /// `forward`, followed by `max(0, ·)` as each output is written when `rectified`: a convolution
+    /// and the ReLU after it in one pass (`Sequential` fuses the pair), bit-identical to the two
+    /// layers; `backward` then takes the gradient with respect to the rectified output.
+    func forward(_ x: Tensor, rectified: Bool) -> Tensor {
+        let y = convolve(x, rectified: rectified)
+        self.rectified = rectified
+        output = rectified && GradientMode.isEnabled ? y : Tensor(zeros: [0])
+        return y
+    }
+
+    private func convolve(_ x: Tensor, rectified: Bool) -> Tensor {
         precondition(x.rank == 4 && x.shape[1] == inChannels,
                      "Conv2d expects [N, \(inChannels), H, W], got \(x.shape)")
         let (n, h, w) = (x.shape[0], x.shape[2], x.shape[3])
@@ -136,7 +150,8 @@ public final class Conv2d: Layer {
         precondition(geo.ho > 0 && geo.wo > 0, "Conv2d: input \(x.shape) smaller than kernel \(kernelSize)")
         input = GradientMode.isEnabled ? x : Tensor(zeros: [0])   // no_grad: keep nothing for dW
         if usesWinograd {
-            return winograd.forward(x, weight: weight.value, bias: bias?.value, keepTiles: GradientMode.isEnabled)
+            return winograd.forward(x, weight: weight.value, bias: bias?.value, rectified: rectified,
+                                    keepTiles: GradientMode.isEnabled)
         }
         let (o, kk, p, chw) = (outChannels, inChannels * kernelSize * kernelSize, geo.p, inChannels * h * w)
         let (ho, wo, rowLength) = (geo.ho, geo.wo, geo.rowLength)
@@ -159,12 +174,27 @@ public final class Conv2d: Layer {
                         }
                         // out[O, G·P] = W[O, K] · cols
                         BLAS.sgemm(m: o, n: gp, k: kk, a: wt, lda: kk, b: col, ldb: gp, c: out, ldc: gp)
-                        // y[i, c, oh, :] = out[c, j·P + oh·rowLength ..< + Wo] + b[c]
+                        // y[i, c, oh, :] = out[c, j·P + oh·rowLength ..< + Wo] + b[c] (then max(0, ·))
                         for j in 0..<g {
                             for c in 0..<o {
                                 let (src, dst, b) = (out + c * gp + j * p, y + ((first + j) * o + c) * ho * wo, bias[c])
                                 for oh in 0..<ho {
-                                    for ow in 0..<wo { dst[oh * wo + ow] = src[oh * rowLength + ow] + b }
+                                    if rectified {
+                                        // eight lanes at a time (Swift leaves a select in a loop scalar)
+                                        let (from, to, b8) = (src + oh * rowLength, dst + oh * wo, Lanes(repeating: b))
+                                        var ow = 0
+                                        while ow + 8 <= wo {
+                                            let v = load(from + ow) + b8
+                                            store(v.replacing(with: 0, where: v .< 0), to + ow)   // ReLU's rule: NaN propagates
+                                            ow += 8
+                                        }
+                                        for ow in ow..<wo {
+                                            let v = from[ow] + b
+                                            to[ow] = v < 0 ? 0 : v
+                                        }
+                                    } else {
+                                        for ow in 0..<wo { dst[oh * wo + ow] = src[oh * rowLength + ow] + b }
+                                    }
                                 }
                             }
                         }
@@ -179,6 +209,8 @@ public final class Conv2d: Layer {
 
     // dy: [N, O, Ho, Wo] -> dx: [N, C, H, W]; adds into weight.grad and bias.grad
     public func backward(_ dy: Tensor) -> Tensor {
+        // through the fused ReLU first: dy where the rectified output was positive
+        let dy = rectified ? ReLU.gradient(dy, output: output) : dy
         let (n, h, w) = (input.shape[0], input.shape[2], input.shape[3])
         let geo = geometry(h, w)
         let (ho, wo, rowLength) = (geo.ho, geo.wo, geo.rowLength)

@@ -31,7 +31,11 @@ public final class ReLU: Layer {
     }
 
     // The gradient is blocked where the output is ≤ 0 (PyTorch's threshold_backward: zero at x = 0).
-    public func backward(_ dy: Tensor) -> Tensor {
+    public func backward(_ dy: Tensor) -> Tensor { Self.gradient(dy, output: output) }
+
+    /// dLoss/dx from dLoss/dy and the rectified output y: dy where y > 0 (or NaN), else 0. Also
+    /// the first step of a layer's backward that ran fused with a ReLU.
+    static func gradient(_ dy: Tensor, output: Tensor) -> Tensor {
         precondition(dy.shape == output.shape, "ReLU.backward: dy \(dy.shape) vs \(output.shape)")
         return Tensor.filled(shape: dy.shape) { dx in
             dy.data.withUnsafeBufferPointer { gb in

@@ -9,7 +9,8 @@ public final class Sequential: Layer {
     public let layers: [(String, any Layer)]
     /// Forward hooks by child name: called with the child's output right after it runs.
     public var hooks: [String: (Tensor) -> Void] = [:]
-    /// The indices of the BatchNorm layers that ran fused with the ReLU after them last forward.
+    /// The indices of the layers (BatchNorm, Conv2d) that ran fused with the ReLU after them in
+    /// the last forward.
     private var fused: Set<Int> = []
 
     public var children: [(String, any Module)] { layers.map { ($0.0, $0.1 as any Module) } }
@@ -56,6 +57,12 @@ public final class Sequential: Layer {
                 fused.insert(i)
                 hooks[layers[i + 1].0]?(h)
                 i += 2
+            } else if i + 1 < layers.count, let conv = layer as? Conv2d, layers[i + 1].1 is ReLU, hooks[name] == nil {
+                // likewise a convolution whose outputs are rectified as they are written
+                h = conv.forward(h, rectified: true)
+                fused.insert(i)
+                hooks[layers[i + 1].0]?(h)
+                i += 2
             } else {
                 h = layer.forward(consuming: consume h)
                 hooks[name]?(h)
@@ -71,7 +78,7 @@ public final class Sequential: Layer {
         var i = layers.count - 1
         while i >= 0 {
             if i > 0 && fused.contains(i - 1) {
-                g = layers[i - 1].1.backward(g)   // the fused BatchNorm takes the ReLU's gradient too
+                g = layers[i - 1].1.backward(g)   // the fused layer takes the ReLU's gradient too
                 i -= 2
             } else {
                 g = layers[i].1.backward(g)

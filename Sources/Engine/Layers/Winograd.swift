@@ -69,7 +69,7 @@ final class WinogradConvolution {
     // x: [N, C, H, W], weight: [O, C, 3, 3], bias: [O] -> y: [N, O, H, W]
     /// With `keepTiles`, U and every group's V stay for `backward` (training); without, one
     /// group's V is reused (evaluation, where memory matters more).
-    func forward(_ x: Tensor, weight: Tensor, bias: Tensor?, keepTiles: Bool) -> Tensor {
+    func forward(_ x: Tensor, weight: Tensor, bias: Tensor?, rectified: Bool, keepTiles: Bool) -> Tensor {
         let (n, h, w) = (x.shape[0], x.shape[2], x.shape[3])
         let (c, o, tiling) = (inChannels, outChannels, Tiling(h, w))
         let chunks = chunkCount(n), group = max(1, Self.groupTiles / tiling.count)
@@ -110,7 +110,7 @@ final class WinogradConvolution {
                             for j in 0..<(tiles / tiling.count) {
                                 transformOutput(m, tiling, tile: j * tiling.count, stride: mStride, into: image, work)
                                 deinterleave(image, channels: o, rows: 4 * tiling.rows, cols: 4 * tiling.cols, at: 0,
-                                             into: y + (first + j) * o * h * w, h, w, adding: bias)
+                                             into: y + (first + j) * o * h * w, h, w, adding: bias, rectified: rectified)
                             }
                         }
                     }
@@ -180,7 +180,7 @@ final class WinogradConvolution {
                             for j in 0..<(tiles / tiling.count) {
                                 self.transformInputGradient(v, tiling, tile: j * tiling.count, stride: vStride, into: image, work)
                                 deinterleave(image, channels: c, rows: tiling.paddedRows, cols: tiling.paddedCols, at: 1,
-                                             into: dx + (first + j) * c * h * w, h, w, adding: nil)
+                                             into: dx + (first + j) * c * h * w, h, w, adding: nil, rectified: false)
                             }
                         }
                     }
@@ -391,14 +391,22 @@ private func interleave(_ src: UnsafePointer<Float>, channels: Int, _ h: Int, _ 
 }
 
 /// Copies the h×w window at (`at`, `at`) of channels-last `[rows, cols, C]` into planes
-/// `[C, h, w]`, adding `bias[c]` to channel c when given.
+/// `[C, h, w]`, adding `bias[c]` to channel c when given, then taking max(0, ·) when `rectified`.
 private func deinterleave(_ src: UnsafePointer<Float>, channels: Int, rows: Int, cols: Int, at offset: Int,
-                          into dst: UnsafeMutablePointer<Float>, _ h: Int, _ w: Int, adding bias: UnsafePointer<Float>?) {
+                          into dst: UnsafeMutablePointer<Float>, _ h: Int, _ w: Int, adding bias: UnsafePointer<Float>?,
+                          rectified: Bool) {
     for c in 0..<channels {
         let (plane, b) = (dst + c * h * w, bias?[c] ?? 0)
         for i in 0..<h {
             let row = src + ((i + offset) * cols + offset) * channels + c
-            for j in 0..<w { plane[i * w + j] = row[j * channels] + b }
+            if rectified {
+                for j in 0..<w {
+                    let v = row[j * channels] + b
+                    plane[i * w + j] = v < 0 ? 0 : v   // ReLU's rule: NaN propagates
+                }
+            } else {
+                for j in 0..<w { plane[i * w + j] = row[j * channels] + b }
+            }
         }
     }
 }
