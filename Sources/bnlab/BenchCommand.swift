@@ -31,7 +31,7 @@ struct Bench: ParsableCommand {
     var threads: Int = 1
     @Option(help: "Repeat the measurement and report the median.") var repeats: Int = 1
     @Flag(help: "Time evaluation-mode inference over the test set instead of training.") var inference = false
-    @Flag(help: "Also print each layer's forward and backward milliseconds per step.") var layerTimes = false
+    @Flag(help: "Also print each layer's forward and backward milliseconds per step (layers run one by one, so a layer and its ReLU are timed apart rather than fused).") var layerTimes = false
     @Option(help: "Train this many short independent runs (a small LR sweep) instead.") var sweep: Int?
     @Option(help: "With --sweep: runs trained at once, each on one thread.") var jobs: Int = 2
     @Option(help: "With --sweep: training images per run (one epoch).") var sweepImages: Int = 6400
