@@ -20,4 +20,10 @@ final class ScratchBuffer {
         }
         return pointer
     }
+
+    /// `list`, grown to at least `count` buffers: one per thread of a parallel region.
+    static func perThread(_ list: inout [ScratchBuffer], _ count: Int) -> [ScratchBuffer] {
+        while list.count < count { list.append(ScratchBuffer()) }
+        return list
+    }
 }

@@ -11,6 +11,23 @@ typealias Lanes = SIMD8<Float>
     UnsafeMutableRawPointer(p).storeBytes(of: v, as: Lanes.self)
 }
 
+// MARK: - ReLU's rule
+//
+// As torch: max(0, v) keeps NaN (a NaN is not < 0), and the gradient is blocked where the output
+// is ≤ 0, so it passes at NaN too. Scalar and eight-lane forms give the same bits.
+
+/// max(0, v), NaN kept.
+@inline(__always) func rectify(_ v: Float) -> Float { v < 0 ? 0 : v }
+
+/// max(0, v) lane by lane, NaN kept (a select in a loop stays scalar in Swift; this does not).
+@inline(__always) func rectify(_ v: Lanes) -> Lanes { v.replacing(with: 0, where: v .< 0) }
+
+/// The gradient `g` where the value `v` before a ReLU is > 0 (or NaN), else 0.
+@inline(__always) func rectifiedGradient(_ g: Float, at v: Float) -> Float { v <= 0 ? 0 : g }
+
+/// `rectifiedGradient` lane by lane.
+@inline(__always) func rectifiedGradient(_ g: Lanes, at v: Lanes) -> Lanes { g.replacing(with: 0, where: v .<= 0) }
+
 // MARK: - Reductions over contiguous Floats, eight lanes at a time
 //
 // Swift does not reorder a Float sum on its own (it is not associative), so a plain loop adds one
@@ -66,21 +83,18 @@ func vectorDot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ count: In
 @inline(__always)
 func rectifiedSums(_ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ count: Int, mean: Float,
                    invstd: Float, gamma: Float, beta: Float) -> (dy: Float, dyCentred: Float) {
-    var (sum, dot, j) = (SIMD8<Float>(), SIMD8<Float>(), 0)
-    let rg = UnsafeRawPointer(g), rx = UnsafeRawPointer(x)
-    let (m, s, gm, b) = (SIMD8<Float>(repeating: mean), SIMD8<Float>(repeating: invstd),
-                         SIMD8<Float>(repeating: gamma), SIMD8<Float>(repeating: beta))
+    var (sum, dot, j) = (Lanes(), Lanes(), 0)
+    let (m, s, gm, b) = (Lanes(repeating: mean), Lanes(repeating: invstd), Lanes(repeating: gamma), Lanes(repeating: beta))
     while j + 8 <= count {
-        let xv = rx.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self)
-        let v = gm * ((xv - m) * s) + b
-        let d = rg.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self).replacing(with: 0, where: v .<= 0)
+        let xv = load(x + j)
+        let d = rectifiedGradient(load(g + j), at: gm * ((xv - m) * s) + b)
         sum += d
         dot += d * (xv - m)
         j += 8
     }
     var (sd, sdc) = (sum.sum(), dot.sum())
     while j < count {
-        let d = gamma * ((x[j] - mean) * invstd) + beta <= 0 ? 0 : g[j]
+        let d = rectifiedGradient(g[j], at: gamma * ((x[j] - mean) * invstd) + beta)
         sd += d
         sdc += d * (x[j] - mean)
         j += 1

@@ -10,7 +10,7 @@
 /// rejects it ("Expected more than 1 value per channel"). Here such a batch is normalised with the
 /// running statistics, as in evaluation mode, and leaves the running statistics and
 /// `num_batches_tracked` untouched; `lastForwardUsedBatchStatistics` reports which path ran.
-public class BatchNorm: Layer {
+public class BatchNorm: Layer, ReLUFusable {
     public var isTraining = true
     public let numFeatures: Int
     public let eps: Float
@@ -169,18 +169,14 @@ public class BatchNorm: Layer {
                 let ch = plane % c, base = plane * l
                 let mu = mean[ch], s = invstd[ch], g = gamma[ch], b = beta[ch]
                 if rectified {
-                    // eight lanes at a time: Swift leaves a select in a loop scalar
+                    // eight lanes at a time, where the select vectorises
                     let (m8, s8, g8, b8) = (Lanes(repeating: mu), Lanes(repeating: s), Lanes(repeating: g), Lanes(repeating: b))
                     var j = base
                     while j + 8 <= base + l {
-                        let v = g8 * ((load(x + j) - m8) * s8) + b8
-                        store(v.replacing(with: 0, where: v .< 0), y + j)   // ReLU's rule: NaN propagates
+                        store(rectify(g8 * ((load(x + j) - m8) * s8) + b8), y + j)
                         j += 8
                     }
-                    for j in j..<(base + l) {
-                        let v = g * ((x[j] - mu) * s) + b
-                        y[j] = v < 0 ? 0 : v
-                    }
+                    for j in j..<(base + l) { y[j] = rectify(g * ((x[j] - mu) * s) + b) }
                 } else {
                     for j in base..<(base + l) { y[j] = g * ((x[j] - mu) * s) + b }
                 }
@@ -269,13 +265,12 @@ public class BatchNorm: Layer {
                             var j = base
                             while j + 8 <= base + l {
                                 let xv = load(xp + j)
-                                let v = g8 * ((xv - m8) * s8) + b8
-                                let d = load(gp + j).replacing(with: 0, where: v .<= 0)
+                                let d = rectifiedGradient(load(gp + j), at: g8 * ((xv - m8) * s8) + b8)
                                 store(batch ? a8 * (mm8 * d - sd8 - (xv - m8) * s8 * sdh8) : a8 * d, dp + j)
                                 j += 8
                             }
                             for j in j..<(base + l) {
-                                let d = gm * ((xp[j] - mu) * s) + b <= 0 ? 0 : gp[j]
+                                let d = rectifiedGradient(gp[j], at: gm * ((xp[j] - mu) * s) + b)
                                 dp[j] = batch ? a * (m * d - sd - (xp[j] - mu) * s * sdh) : a * d
                             }
                         } else if batch {

@@ -17,7 +17,7 @@
 ///
 /// Memory: the layer keeps its last input (shared storage, not a copy) and, per thread, a patch
 /// matrix, its gradient, an output block and a padded image (K·G·P, K·G·P, O·G·P and C planes).
-public final class Conv2d: Layer {
+public final class Conv2d: Layer, ReLUFusable {
     public var isTraining = true
     /// Filters, `[outChannels, inChannels, kernelSize, kernelSize]`.
     public let weight: Parameter
@@ -65,12 +65,6 @@ public final class Conv2d: Layer {
     private var blocks: [ScratchBuffer] = []        // per thread: y or dy of a group [O, G·P]
     private var paddedImages: [ScratchBuffer] = []  // per thread: one padded image or its gradient
     private var partialGrads: [ScratchBuffer] = []  // per thread after the first: its share of dW
-
-    /// Per-thread scratch for `chunks` threads, grown before a parallel region.
-    private func scratch(_ list: inout [ScratchBuffer], _ chunks: Int) -> [ScratchBuffer] {
-        while list.count < chunks { list.append(ScratchBuffer()) }
-        return list
-    }
 
     /// Where an image's outputs sit among the patch matrix's columns.
     ///
@@ -142,6 +136,8 @@ public final class Conv2d: Layer {
         return y
     }
 
+    func forward(consuming x: consuming Tensor, rectified: Bool) -> Tensor { forward(x, rectified: rectified) }
+
     private func convolve(_ x: Tensor, rectified: Bool) -> Tensor {
         precondition(x.rank == 4 && x.shape[1] == inChannels,
                      "Conv2d expects [N, \(inChannels), H, W], got \(x.shape)")
@@ -156,7 +152,8 @@ public final class Conv2d: Layer {
         let (o, kk, p, chw) = (outChannels, inChannels * kernelSize * kernelSize, geo.p, inChannels * h * w)
         let (ho, wo, rowLength) = (geo.ho, geo.wo, geo.rowLength)
         let chunks = chunkCount(n), group = groupSize(p)
-        let (cols, outs, pads) = (scratch(&columns, chunks), scratch(&blocks, chunks), scratch(&paddedImages, chunks))
+        let cols = ScratchBuffer.perThread(&columns, chunks), outs = ScratchBuffer.perThread(&blocks, chunks)
+        let pads = ScratchBuffer.perThread(&paddedImages, chunks)
         let bias = self.bias?.value.data ?? [Float](repeating: 0, count: o)
 
         return Tensor.filled(shape: [n, o, ho, wo]) { y in
@@ -180,18 +177,14 @@ public final class Conv2d: Layer {
                                 let (src, dst, b) = (out + c * gp + j * p, y + ((first + j) * o + c) * ho * wo, bias[c])
                                 for oh in 0..<ho {
                                     if rectified {
-                                        // eight lanes at a time (Swift leaves a select in a loop scalar)
+                                        // eight lanes at a time, where the select vectorises
                                         let (from, to, b8) = (src + oh * rowLength, dst + oh * wo, Lanes(repeating: b))
                                         var ow = 0
                                         while ow + 8 <= wo {
-                                            let v = load(from + ow) + b8
-                                            store(v.replacing(with: 0, where: v .< 0), to + ow)   // ReLU's rule: NaN propagates
+                                            store(rectify(load(from + ow) + b8), to + ow)
                                             ow += 8
                                         }
-                                        for ow in ow..<wo {
-                                            let v = from[ow] + b
-                                            to[ow] = v < 0 ? 0 : v
-                                        }
+                                        for ow in ow..<wo { to[ow] = rectify(from[ow] + b) }
                                     } else {
                                         for ow in 0..<wo { dst[oh * wo + ow] = src[oh * rowLength + ow] + b }
                                     }
@@ -217,8 +210,9 @@ public final class Conv2d: Layer {
         precondition(dy.shape == [n, outChannels, ho, wo], "Conv2d.backward: dy \(dy.shape)")
         let (o, kk, p, chw) = (outChannels, inChannels * kernelSize * kernelSize, geo.p, inChannels * h * w)
         let chunks = chunkCount(n), group = groupSize(p)
-        let (cols, dcols, dys) = (scratch(&columns, chunks), scratch(&columnGrads, chunks), scratch(&blocks, chunks))
-        let (pads, partials) = (scratch(&paddedImages, chunks), scratch(&partialGrads, chunks))
+        let cols = ScratchBuffer.perThread(&columns, chunks), dcols = ScratchBuffer.perThread(&columnGrads, chunks)
+        let dys = ScratchBuffer.perThread(&blocks, chunks), pads = ScratchBuffer.perThread(&paddedImages, chunks)
+        let partials = ScratchBuffer.perThread(&partialGrads, chunks)
 
         // db = Σ_{n,p} dy: per-plane sums, added in image order (the same for any thread count)
         if let bias {

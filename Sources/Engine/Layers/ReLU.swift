@@ -8,7 +8,7 @@ public final class ReLU: Layer {
     // x: any shape -> y: same shape
     public func forward(_ x: Tensor) -> Tensor {
         let y = Tensor.filled(shape: x.shape) { y in
-            x.data.withUnsafeBufferPointer { xb in rectify(xb.baseAddress!, into: y, xb.count) }
+            x.data.withUnsafeBufferPointer { xb in rectifyAll(xb.baseAddress!, into: y, xb.count) }
         }
         output = GradientMode.isEnabled ? y : Tensor(zeros: [0])
         return y
@@ -18,15 +18,15 @@ public final class ReLU: Layer {
     public func forward(consuming x: consuming Tensor) -> Tensor {
         guard !GradientMode.isEnabled else { return forward(x) }
         output = Tensor(zeros: [0])
-        x.data.withUnsafeMutableBufferPointer { p in rectify(p.baseAddress!, into: p.baseAddress!, p.count) }
+        x.data.withUnsafeMutableBufferPointer { p in rectifyAll(p.baseAddress!, into: p.baseAddress!, p.count) }
         return x
     }
 
     /// y = max(0, x) elementwise; `y` may be `x` itself.
     @inline(__always)
-    private func rectify(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, _ count: Int) {
+    private func rectifyAll(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, _ count: Int) {
         parallelChunks(count) { _, range in
-            for i in range { y[i] = x[i] < 0 ? 0 : x[i] }   // NaN propagates, as in torch
+            for i in range { y[i] = rectify(x[i]) }   // NaN propagates, as in torch
         }
     }
 

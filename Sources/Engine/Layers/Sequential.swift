@@ -9,8 +9,7 @@ public final class Sequential: Layer {
     public let layers: [(String, any Layer)]
     /// Forward hooks by child name: called with the child's output right after it runs.
     public var hooks: [String: (Tensor) -> Void] = [:]
-    /// The indices of the layers (BatchNorm, Conv2d) that ran fused with the ReLU after them in
-    /// the last forward.
+    /// The indices of the layers that ran fused with the ReLU after them in the last forward.
     private var fused: Set<Int> = []
 
     public var children: [(String, any Module)] { layers.map { ($0.0, $0.1 as any Module) } }
@@ -50,16 +49,10 @@ public final class Sequential: Layer {
         while i < layers.count {
             let (name, layer) = layers[i]
             // each activation is handed over, so without gradients the next layer may reuse it
-            if i + 1 < layers.count, let bn = layer as? BatchNorm, layers[i + 1].1 is ReLU, hooks[name] == nil {
-                // BatchNorm then ReLU in one pass over the activations (nobody asked for the
-                // BatchNorm's own output): one read and write of the batch fewer each way
-                h = bn.forward(consuming: consume h, rectified: true)
-                fused.insert(i)
-                hooks[layers[i + 1].0]?(h)
-                i += 2
-            } else if i + 1 < layers.count, let conv = layer as? Conv2d, layers[i + 1].1 is ReLU, hooks[name] == nil {
-                // likewise a convolution whose outputs are rectified as they are written
-                h = conv.forward(h, rectified: true)
+            if i + 1 < layers.count, let layer = layer as? ReLUFusable, layers[i + 1].1 is ReLU, hooks[name] == nil {
+                // the layer and the ReLU in one pass over the activations (nobody asked for the
+                // layer's own output): one read and write of the batch fewer each way
+                h = layer.forward(consuming: consume h, rectified: true)
                 fused.insert(i)
                 hooks[layers[i + 1].0]?(h)
                 i += 2
@@ -87,4 +80,11 @@ public final class Sequential: Layer {
         }
         return g
     }
+}
+
+/// A layer that can apply the ReLU following it as it writes its output (BatchNorm, Conv2d).
+protocol ReLUFusable: Layer {
+    /// `forward(consuming:)`, then `max(0, ·)` when `rectified`, bit-identical to the two layers;
+    /// `backward` then takes the gradient with respect to the rectified output.
+    func forward(consuming x: consuming Tensor, rectified: Bool) -> Tensor
 }

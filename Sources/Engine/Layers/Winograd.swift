@@ -44,15 +44,10 @@ final class WinogradConvolution {
     private let filters = ScratchBuffer()              // U: [36, O, C], this call's transformed weights
     private var inputTiles: [ScratchBuffer] = []       // per thread: V [36, tiles, C]; dV in backward
     private var productTiles: [ScratchBuffer] = []     // per thread: M [36, tiles, O]; dM in backward
-    private var images: [ScratchBuffer] = []           // per thread: one interleaved image (x, y, dy or dx)
+    private var images: [ScratchBuffer] = []           // per thread: one channels-last image (x, y, dy or dx)
     private var filterGrads: [ScratchBuffer] = []      // per thread: its share of dU [36, O, C]
     /// The input shape and thread count whose U and V (every group's) forward left for backward.
     private var kept: (shape: [Int], chunks: Int)?
-
-    private func scratch(_ list: inout [ScratchBuffer], _ chunks: Int) -> [ScratchBuffer] {
-        while list.count < chunks { list.append(ScratchBuffer()) }
-        return list
-    }
 
     /// The tiling of an H×W plane: rows × cols tiles of 4×4 outputs, read from a plane padded
     /// to (4·rows + 2) × (4·cols + 2).
@@ -73,7 +68,8 @@ final class WinogradConvolution {
         let (n, h, w) = (x.shape[0], x.shape[2], x.shape[3])
         let (c, o, tiling) = (inChannels, outChannels, Tiling(h, w))
         let chunks = chunkCount(n), group = max(1, Self.groupTiles / tiling.count)
-        let (vs, ms, ims) = (scratch(&inputTiles, chunks), scratch(&productTiles, chunks), scratch(&images, chunks))
+        let vs = ScratchBuffer.perThread(&inputTiles, chunks), ms = ScratchBuffer.perThread(&productTiles, chunks)
+        let ims = ScratchBuffer.perThread(&images, chunks)
         let u = filters.reserve(36 * o * c)
         weight.data.withUnsafeBufferPointer { transformFilters($0.baseAddress!, into: u) }
         let zeros = [Float](repeating: 0, count: o)
@@ -129,8 +125,9 @@ final class WinogradConvolution {
         let (n, h, w) = (x.shape[0], x.shape[2], x.shape[3])
         let (c, o, tiling) = (inChannels, outChannels, Tiling(h, w))
         let chunks = chunkCount(n), group = max(1, Self.groupTiles / tiling.count)
-        let (vs, ms, ims) = (scratch(&inputTiles, chunks), scratch(&productTiles, chunks), scratch(&images, chunks))
-        let dus = scratch(&filterGrads, chunks)
+        let vs = ScratchBuffer.perThread(&inputTiles, chunks), ms = ScratchBuffer.perThread(&productTiles, chunks)
+        let ims = ScratchBuffer.perThread(&images, chunks)
+        let dus = ScratchBuffer.perThread(&filterGrads, chunks)
         // forward's U and V, unless the shape or thread count changed, or backward already ran
         let reuse = kept.map { $0.shape == x.shape && $0.chunks == chunks } ?? false
         kept = nil
@@ -400,10 +397,7 @@ private func deinterleave(_ src: UnsafePointer<Float>, channels: Int, rows: Int,
         for i in 0..<h {
             let row = src + ((i + offset) * cols + offset) * channels + c
             if rectified {
-                for j in 0..<w {
-                    let v = row[j * channels] + b
-                    plane[i * w + j] = v < 0 ? 0 : v   // ReLU's rule: NaN propagates
-                }
+                for j in 0..<w { plane[i * w + j] = rectify(row[j * channels] + b) }
             } else {
                 for j in 0..<w { plane[i * w + j] = row[j * channels] + b }
             }
