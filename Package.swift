@@ -25,24 +25,27 @@ let package = Package(
                 swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
         .target(name: "Datasets", dependencies: ["Engine", "CZlib"]),
         .target(name: "Charts", dependencies: ["CCairo", "CPNG"]),
-        .target(name: "Studies", dependencies: ["Engine", "Datasets", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Training", dependencies: ["Engine", "Datasets"]),
+        .target(name: "Studies", dependencies: ["Engine", "Datasets", "Training", .product(name: "Yams", package: "Yams")]),
         .target(name: "Report", dependencies: [
-            "Studies", "Charts",
+            "Studies", "Training", "Charts",
             .product(name: "Mustache", package: "swift-mustache"),
         ]),
         .executableTarget(name: "bnlab", dependencies: [
-            "Engine", "Datasets", "Studies", "Charts", "Report",
+            "Engine", "Datasets", "Training", "Studies", "Charts", "Report",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
 
         // MARK: - Tests
         .target(name: "PNGTestSupport", dependencies: ["CPNG"], path: "Tests/PNGTestSupport"),
+        .target(name: "TestSupport", dependencies: ["Datasets"], path: "Tests/TestSupport"),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Datasets"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts", "PNGTestSupport"]),
-        .testTarget(name: "ReportTests", dependencies: ["Report", "Studies", "Charts", "Datasets", "PNGTestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["bnlab", "Studies", "Report"]),
-        .testTarget(name: "StudiesTests", dependencies: ["Studies", "Engine", "Datasets"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Engine", "Datasets", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "StudiesTests", dependencies: ["Studies", "Training", "Engine", "Datasets", "TestSupport"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Studies", "Training", "Charts", "Datasets", "PNGTestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["bnlab", "Studies", "Training", "Report"]),
     ]
 )

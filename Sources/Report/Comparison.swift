@@ -1,5 +1,6 @@
 import Foundation
 import Studies
+import Training
 
 /// Tonight's headline numbers against a baseline's: one row per metric and per wall time, each with
 /// a verdict. `bnlab compare` prints it and exits 1 when `regressionCount > 0`; the report shows it

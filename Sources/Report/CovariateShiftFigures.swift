@@ -1,6 +1,7 @@
 import Charts
 import Foundation
 import Studies
+import Training
 
 /// The covariate-shift simulation's figure: drift of the mean and of the spread, raw vs normalised.
 enum CovariateShiftFigures {

@@ -1,6 +1,7 @@
 import Charts
 import Foundation
 import Studies
+import Training
 
 /// The learning-rate sweep's figures: accuracy against LR, loss curves per LR, accuracy heatmaps.
 enum LRSweepFigures {

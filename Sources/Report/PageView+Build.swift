@@ -1,5 +1,6 @@
 import Foundation
 import Studies
+import Training
 
 extension PageView {
     /// The page for `results`. `figures` maps a figure's name (`lr-sweep-accuracy`) to its `<img>`;

@@ -1,5 +1,6 @@
 import Foundation
 import Studies
+import Training
 
 extension PageView.ComparisonView {
     init(_ comparison: Comparison, baseline: RunResults?, figure: PageView.FigureView?) {

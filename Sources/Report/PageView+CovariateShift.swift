@@ -1,5 +1,6 @@
 import Foundation
 import Studies
+import Training
 
 extension PageView.CovariateShiftView {
     init(_ shift: CovariateShiftStudy.Result, figures: [String: PageView.FigureView], reproduce: PageView.Reproduce) {

@@ -1,5 +1,6 @@
 import Foundation
 import Studies
+import Training
 
 extension PageView {
     /// The findings box: plain sentences with numbers, per network first, then the simulation.

@@ -1,5 +1,6 @@
 import Foundation
 import Studies
+import Training
 
 extension PageView.LRSweepView {
     init(_ sweep: LRSweepStudy.Result, results: RunResults, figures: [String: PageView.FigureView],

@@ -1,5 +1,6 @@
 import Foundation
 import Studies
+import Training
 
 /// How the report writes numbers: every number on the page (and in `bnlab compare`'s table) goes
 /// through here, so templates only ever see finished strings.

@@ -2,6 +2,7 @@ import Charts
 import Foundation
 import Mustache
 import Studies
+import Training
 
 /// Writes the HTML report of a run: figures first, then one view model, then the Mustache page.
 public enum ReportWriter {

@@ -1,3 +1,4 @@
+import Training
 import Datasets
 
 /// One experiment of the report: a value holding its configuration that produces a Codable result.
@@ -39,12 +40,6 @@ public struct StudyContext: Sendable {
         self.progress = progress
         self.isCancelled = isCancelled
     }
-}
-
-/// The user interrupted a study.
-public struct CancellationError: Error, CustomStringConvertible {
-    public init() {}
-    public var description: String { "interrupted" }
 }
 
 /// One finished unit of a study's work: a stable label (also the key of its wall time in the

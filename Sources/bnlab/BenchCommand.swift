@@ -3,6 +3,7 @@ import Datasets
 import Engine
 import Foundation
 import Studies
+import Training
 
 /// `bnlab bench`: training (or inference) throughput, the same measurement as the PyTorch anchor.
 struct Bench: ParsableCommand {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Report
 import Studies
+import Training
 
 /// `bnlab compare`: tonight's metrics against a baseline; the exit status says whether anything regressed.
 struct Compare: ParsableCommand {

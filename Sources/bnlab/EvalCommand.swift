@@ -3,6 +3,7 @@ import Datasets
 import Engine
 import Foundation
 import Studies
+import Training
 
 /// `bnlab eval`: test loss and accuracy of a checkpoint.
 struct Eval: ParsableCommand {

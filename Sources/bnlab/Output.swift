@@ -1,5 +1,6 @@
 import Foundation
 import Studies
+import Training
 
 /// Writes a line to standard error (progress and diagnostics; stdout carries results).
 func stderrLine(_ s: String) {

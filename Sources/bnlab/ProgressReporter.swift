@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Studies
+import Training
 
 /// Shows pipeline progress on stderr: a redrawn bar on a terminal, one plain line per finished
 /// run otherwise (CI logs), nothing with `--quiet`.

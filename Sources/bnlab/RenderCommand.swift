@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Report
 import Studies
+import Training
 
 /// `bnlab render`: figures and HTML again from a metrics.json, without training.
 struct Render: ParsableCommand {

@@ -4,6 +4,7 @@ import Datasets
 import Foundation
 import Report
 import Studies
+import Training
 
 /// `bnlab run`: the main job — every study, then the report.
 struct Run: ParsableCommand {

@@ -3,6 +3,7 @@ import Datasets
 import Engine
 import Foundation
 import Studies
+import Training
 
 /// `bnlab train`: one training run from the command line.
 struct Train: ParsableCommand {

@@ -1,6 +1,7 @@
 import Foundation
 import Report
 import Studies
+import Training
 import Testing
 
 /// Runs the real `bnlab` binary built beside this test bundle.

@@ -1,6 +1,7 @@
 import Foundation
 import Report
 import Studies
+import Training
 import Testing
 
 @Suite("Comparison with a baseline")

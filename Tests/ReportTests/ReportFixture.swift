@@ -2,6 +2,7 @@ import Datasets
 import Foundation
 import Report
 import Studies
+import Training
 import Charts
 
 /// A tiny synthetic pipeline run, computed once and shared by the tests (a few seconds).

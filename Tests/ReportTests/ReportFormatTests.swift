@@ -1,5 +1,6 @@
 import Report
 import Studies
+import Training
 import Testing
 
 @Suite("Number formatting")

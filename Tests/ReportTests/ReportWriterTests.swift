@@ -1,6 +1,7 @@
 import Foundation
 import Report
 import Studies
+import Training
 import PNGTestSupport
 import Testing
 

@@ -2,6 +2,8 @@ import Datasets
 import Foundation
 import Testing
 @testable import Studies
+import TestSupport
+import Training
 
 @Suite struct PipelineTests {
     func tinyConfig() -> PipelineConfig {

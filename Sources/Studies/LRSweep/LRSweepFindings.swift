@@ -1,3 +1,4 @@
+import Training
 import Foundation
 
 /// The numbers a reader wants from one network's sweep, per arm and compared.

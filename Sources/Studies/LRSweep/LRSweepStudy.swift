@@ -1,3 +1,4 @@
+import Training
 import Datasets
 import Engine
 import Foundation
@@ -90,27 +91,5 @@ public struct LRSweepStudy: Study {
         }
         let findings = config.depths.map { depth in LRSweepFindings(depth: depth, runs: runs.filter { r in r.depth == depth }) }
         return Result(config: config, runs: runs, findings: findings)
-    }
-}
-
-/// When a run "failed to train"; the report states this criterion.
-public enum FailureCriterion {
-    /// The criterion in words.
-    public static let statement = """
-        A run failed to train when its loss became non-finite or exceeded 1,000, when its final training \
-        loss ended above its initial value, or when its training accuracy ended at or below chance + 5 points.
-        """
-
-    /// Why `result` failed to train, or nil if it trained.
-    public static func reason(_ result: TrainingResult, classes: Int) -> String? {
-        if let step = result.divergedAtStep { return "diverged at step \(step)" }
-        if !(result.finalLoss <= result.initialLoss) {
-            return String(format: "final loss %.3f above initial %.3f", result.finalLoss, result.initialLoss)
-        }
-        let chance = 1 / Float(classes)
-        if result.trainAccuracy <= chance + 0.05 {
-            return String(format: "training accuracy %.1f%% at chance", result.trainAccuracy * 100)
-        }
-        return nil
     }
 }

@@ -1,3 +1,4 @@
+import Training
 /// Derives the headline metrics of a run from its study results.
 public enum Findings {
     /// Every headline number, in report order; time metrics come from `RunResults.timings` instead.

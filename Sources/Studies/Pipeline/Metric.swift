@@ -1,3 +1,4 @@
+import Training
 /// One headline number of a run, named stably so tonight's can be compared with a baseline's.
 public struct Metric: Codable, Sendable, Equatable {
     /// What kind of quantity it is: decides the comparison tolerance and formatting.

@@ -1,3 +1,4 @@
+import Training
 /// The effective configuration of `bnlab run`: a profile's defaults with the user's overrides.
 ///
 /// Encoded keys are the names a `--config` file uses (JSON or YAML), e.g.

@@ -1,3 +1,4 @@
+import Training
 import Foundation
 
 /// Everything one `bnlab run` measured: the content of `metrics.json`.

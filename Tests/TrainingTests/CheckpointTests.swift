@@ -2,7 +2,8 @@ import Datasets
 import Engine
 import Foundation
 import Testing
-@testable import Studies
+@testable import Training
+import TestSupport
 
 @Suite struct CheckpointTests {
     func fixtureURL(_ name: String) throws -> URL {

@@ -1,7 +1,8 @@
 import Datasets
 import Engine
 import Testing
-@testable import Studies
+@testable import Training
+import TestSupport
 
 @Suite struct EvaluatorTests {
     /// Evaluation without gradients gives the loss and accuracy of recording forwards bit for bit,

@@ -2,16 +2,8 @@ import Datasets
 import Engine
 import Foundation
 import Testing
-@testable import Studies
-
-/// A small synthetic dataset shared by the studies tests (seeded, so identical in every test).
-let synthetic: Dataset = {
-    let gen = SyntheticImages(channels: 1, height: 12, width: 12, classCount: 4, noise: 0.3, seed: 5)
-    // Built directly rather than with Dataset.load(.synthetic) to keep the images small.
-    let train = gen.generate(count: 512, split: .train), test = gen.generate(count: 128, split: .test)
-    return Dataset(name: .synthetic, train: train, test: test, normalization: .fit(train),
-                   classNames: (0..<4).map { "class \($0)" })
-}()
+@testable import Training
+import TestSupport
 
 @Suite struct TrainerTests {
     func config(_ lr: Float, model: ModelSpec.Family = .convnetBN, seed: UInt64 = 1) -> TrainingConfig {
@@ -73,11 +65,4 @@ let synthetic: Dataset = {
         c = config(0.1); c.batchSize = 0
         #expect((try? c.validate()) == nil)
     }
-}
-
-final class Counter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var n = 0
-    var value: Int { lock.withLock { n } }
-    func increment() -> Int { lock.withLock { n += 1; return n } }
 }
