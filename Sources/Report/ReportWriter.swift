@@ -25,16 +25,33 @@ public enum ReportWriter {
             throw ReportError.io(path: figuresDirectory.path, reason: error.localizedDescription)
         }
 
-        var figures: [ReportFigure] = []
-        if let shift = results.covariateShift { figures += CovariateShiftFigures.all(shift) }
-        if let sweep = results.lrSweep {
-            figures += LRSweepFigures.all(sweep)
-            if let base = baseline?.lrSweep { figures.append(LRSweepFigures.accuracy(sweep, baseline: base)) }
+        // Each study that ran and has a report side, in run order.
+        let studies = results.config.studies.compactMap { results.config.study(id: $0) as? any ReportableStudy }
+            .filter { $0.hasResult(in: results) }
+        var figures: [ReportFigure] = [], comparisonFigures: [ReportFigure] = []
+        for study in studies {
+            figures += study.reportFigures(in: results)
+            if let baseline { comparisonFigures += study.reportComparisonFigures(in: results, baseline: baseline) }
         }
-        let views = try render(figures, results: results, options: options, into: figuresDirectory)
+        let views = try render(figures + comparisonFigures, results: results, options: options, into: figuresDirectory)
+
+        var sections: [(section: PageView.Section, title: String)] = []
+        for study in studies {
+            let id = type(of: study).id
+            let context = ReportSection(run: results, reproduce: PageView.reproduce(study: id, results: results, options: options),
+                                        figures: views)
+            guard let view = study.reportView(in: context) else { continue }
+            guard library.getTemplate(named: id) != nil, let html = library.render(view, withTemplate: id) else {
+                throw ReportError.missingTemplate(directory: options.templatesDirectory.path, name: id)
+            }
+            // The page puts each section on its own line.
+            sections.append((PageView.Section(id: id, html: html.hasSuffix("\n") ? String(html.dropLast()) : html), type(of: study).title))
+        }
 
         let comparison = options.comparison ?? baseline.map { Comparison.compare(baseline: $0, current: results) }
-        let page = PageView(results: results, baseline: baseline, comparison: comparison, options: options, figures: views)
+        let page = PageView(results: results, baseline: baseline, comparison: comparison, options: options,
+                            findings: studies.flatMap { $0.reportFindings(in: results) }, sections: sections,
+                            comparisonFigures: comparisonFigures.compactMap { views[$0.name] })
         guard let html = library.render(page, withTemplate: "page") else {
             throw ReportError.missingTemplate(directory: options.templatesDirectory.path, name: "page")
         }
@@ -48,7 +65,7 @@ public enum ReportWriter {
 
     /// Renders the figures (two at a time: they are independent) and returns their `<img>` views by name.
     static func render(_ figures: [ReportFigure], results: RunResults, options: ReportOptions,
-                       into directory: URL) throws -> [String: PageView.FigureView] {
+                       into directory: URL) throws -> [String: FigureView] {
         let extra = options.formats.filter { $0 != .png }
         let software = "bnlab \(results.bnlabVersion)"
         let rendered = try ParallelRunner(jobs: 2).map(figures) { _, f in
@@ -64,9 +81,9 @@ public enum ReportWriter {
             let bytes = try Data(contentsOf: png)
             let (w, h) = try pngSize(bytes, path: png.path)
             let src = options.singleFile ? "data:image/png;base64," + bytes.base64EncodedString() : "figures/\(f.name).png"
-            let downloads = options.singleFile ? [] : [PageView.Link(label: "PNG", href: "figures/\(f.name).png")]
-                + extra.map { PageView.Link(label: $0.rawValue.uppercased(), href: "figures/\(f.name).\($0.rawValue)") }
-            return PageView.FigureView(src: src, width: String(w / pixelDensity), height: String(h / pixelDensity),
+            let downloads = options.singleFile ? [] : [LinkView(label: "PNG", href: "figures/\(f.name).png")]
+                + extra.map { LinkView(label: $0.rawValue.uppercased(), href: "figures/\(f.name).\($0.rawValue)") }
+            return FigureView(src: src, width: String(w / pixelDensity), height: String(h / pixelDensity),
                                        alt: f.alt, caption: f.caption, downloads: downloads, hasDownloads: !downloads.isEmpty)
         }
         return Dictionary(zip(figures.map(\.name), rendered), uniquingKeysWith: { a, _ in a })

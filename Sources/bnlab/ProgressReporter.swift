@@ -22,7 +22,8 @@ final class ProgressReporter: @unchecked Sendable {
     func update(_ p: PipelineProgress) {
         lock.withLock {
             let elapsed = Date().timeIntervalSince(start)
-            let eta = p.done > 0 ? elapsed / Double(p.done) * Double(p.total - p.done) : 0
+            // Units differ in cost (a depth-6 run against a ConvNet run): extrapolate by expected cost, not by count.
+            let eta = p.costDone > 0 ? elapsed / p.costDone * max(0, p.costTotal - p.costDone) : 0
             switch style {
             case .quiet:
                 return

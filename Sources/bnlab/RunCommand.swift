@@ -28,7 +28,7 @@ struct Run: ParsableCommand {
     var profile: String?
     @Option(help: ArgumentHelp("JSON or YAML file overriding configuration keys.", valueName: "file"))
     var config: String?
-    @Option(help: ArgumentHelp("Comma-separated studies to run: \(PipelineConfig.allStudies.joined(separator: ", ")).", valueName: "ids"))
+    @Option(help: ArgumentHelp("Comma-separated studies to run: \(StudyRegistry.standard.ids.joined(separator: ", ")).", valueName: "ids"))
     var studies: String?
     @Option(help: "Base random seed of every study.") var seed: UInt64?
     @Option(help: "Training runs to execute at once (one per core).") var jobs: Int = ProcessInfo.processInfo.activeProcessorCount

@@ -69,7 +69,7 @@ struct CLI {
         let bad = try write("bad.json", #"{"lrSweep": {"learningRates": [0.1, 0]}}"#)
         let rejected = try CLI.run(["run", "--config", bad, "--out", out.path, "--quiet"])
         #expect(rejected.status != 0)
-        #expect(rejected.err.contains("lrSweep.learningRates"), "\(rejected.err)")
+        #expect(rejected.err.contains("lrSweep.learningRates[1]"), "\(rejected.err)")
         #expect(!FileManager.default.fileExists(atPath: out.path))
         let unknown = try CLI.run(["run", "--studies", "lr-sweep,bogus", "--out", out.path])
         #expect(unknown.status != 0 && unknown.err.contains("valid: lr-sweep, covariate-shift"), "\(unknown.err)")
@@ -87,7 +87,7 @@ struct CLI {
         let metricsURL = out.appendingPathComponent("metrics.json")
         let results = try RunResults.read(from: metricsURL)
         #expect(try results.encoded() == Data(contentsOf: metricsURL))
-        #expect(results.lrSweep?.runs.count == 12)
+        #expect(results.results[LRSweepStudy.self]?.runs.count == 12)
 
         // render reproduces the same HTML without training.
         let out2 = dir.appendingPathComponent("rendered")
@@ -107,6 +107,15 @@ struct CLI {
         #expect(regressed.out.contains("regressed"), "\(regressed.out)")
         let garbage = try write("garbage.json", "{not json")
         #expect(try CLI.run(["compare", metricsURL.path, garbage]).status == 2)
+
+        // A version-1 metrics.json (written before results were keyed by study id) still renders,
+        // and compares with tonight's run of the same config without a regression.
+        let v1 = CLI.repoRoot.appendingPathComponent("Tests/ReportTests/Fixtures/metrics-v1.json")
+        let renderedV1 = try CLI.run(["render", "--results", v1.path, "--out", dir.appendingPathComponent("v1").path])
+        #expect(renderedV1.status == 0, "\(renderedV1.err)")
+        let compareV1 = try CLI.run(["compare", v1.path, metricsURL.path, "--time-tolerance", "1000"])
+        #expect(compareV1.status == 0, "\(compareV1.out)")
+        #expect(!compareV1.out.contains("missing"), "\(compareV1.out)")
 
         // A failing run leaves the previous report intact.
         let missing = try CLI.run(["run", "--config", config, "--data", "/nonexistent", "--out", out.path])

@@ -10,14 +10,14 @@ enum ReportFixture {
     static let results: RunResults = {
         var config = PipelineConfig.profile("quick")!
         config.dataset = "synthetic"
-        config.lrSweep.depths = [2, 3]
-        config.lrSweep.learningRates = [0.03, 1, 30]
-        config.lrSweep.trainLimit = 64
-        config.lrSweep.batchSize = 32
-        config.lrSweep.seeds = 2
-        config.covariateShift.iterations = 30
-        config.covariateShift.samples = 200
-        config.covariateShift.seeds = 3
+        config[LRSweepStudy.self].depths = [2, 3]
+        config[LRSweepStudy.self].learningRates = [0.03, 1, 30]
+        config[LRSweepStudy.self].trainLimit = 64
+        config[LRSweepStudy.self].batchSize = 32
+        config[LRSweepStudy.self].seeds = 2
+        config[CovariateShiftStudy.self].iterations = 30
+        config[CovariateShiftStudy.self].samples = 200
+        config[CovariateShiftStudy.self].seeds = 3
         let dataset = try! Dataset.load(.synthetic, syntheticTrainCount: 128, syntheticTestCount: 64)
         return try! Pipeline(config: config, jobs: 2).run(dataset: dataset, bnlabVersion: "test", gitCommit: "abc1234", machine: "test machine")
     }()

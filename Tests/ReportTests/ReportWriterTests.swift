@@ -101,7 +101,7 @@ struct ReportWriterTests {
 
     @Test func findingsSayHonestlyWhenNothingTrained() throws {
         var results = ReportFixture.results
-        var sweep = try #require(results.lrSweep)
+        var sweep = try #require(results.results[LRSweepStudy.self])
         sweep.findings[0].withoutBN.largestTrainingLearningRate = nil
         sweep.findings[0].withBN.largestTrainingLearningRate = 1
         sweep.findings[0].withBN.windowDecades = 0.5  // nothing trains in the fixture, so it has no window of its own
@@ -109,7 +109,7 @@ struct ReportWriterTests {
         sweep.findings[1].withoutBN.largestTrainingLearningRate = nil
         sweep.findings[1].withBN.largestTrainingLearningRate = nil
         sweep.findings[1].largestLearningRateRatio = nil
-        results.lrSweep = sweep
+        results.results[LRSweepStudy.self] = sweep
         let (dir, html) = try write(results: results)
         defer { try? FileManager.default.removeItem(at: dir) }
         #expect(html.contains("<strong>ConvNet (depth 2).</strong> With BN the largest learning rate that trains is 1; without BN no learning rate in the grid trained."))
@@ -122,11 +122,11 @@ struct ReportWriterTests {
 
     @Test func findingsStateTheRatioAndTheEdgeOfTheGrid() throws {
         var results = ReportFixture.results
-        var sweep = try #require(results.lrSweep)
+        var sweep = try #require(results.results[LRSweepStudy.self])
         sweep.findings[0].withBN.largestTrainingLearningRate = 30
         sweep.findings[0].withoutBN.largestTrainingLearningRate = 1
         sweep.findings[0].largestLearningRateRatio = 30
-        results.lrSweep = sweep
+        results.results[LRSweepStudy.self] = sweep
         let (dir, html) = try write(results: results)
         defer { try? FileManager.default.removeItem(at: dir) }
         #expect(html.contains("With BN the largest learning rate that trains is 30; without, 1: 30× higher. "

@@ -9,14 +9,14 @@ import Training
     func tinyConfig() -> PipelineConfig {
         var c = PipelineConfig.profile("quick")!
         c.dataset = "synthetic"
-        c.lrSweep.depths = [2, 3]
-        c.lrSweep.learningRates = [0.01, 0.1, 1000]
-        c.lrSweep.trainLimit = 256
-        c.lrSweep.batchSize = 32
-        c.lrSweep.seeds = 2
-        c.covariateShift.iterations = 20
-        c.covariateShift.samples = 200
-        c.covariateShift.seeds = 2
+        c[LRSweepStudy.self].depths = [2, 3]
+        c[LRSweepStudy.self].learningRates = [0.01, 0.1, 1000]
+        c[LRSweepStudy.self].trainLimit = 256
+        c[LRSweepStudy.self].batchSize = 32
+        c[LRSweepStudy.self].seeds = 2
+        c[CovariateShiftStudy.self].iterations = 20
+        c[CovariateShiftStudy.self].samples = 200
+        c[CovariateShiftStudy.self].seeds = 2
         return c
     }
 
@@ -43,7 +43,7 @@ import Training
 
     @Test func findingsReflectTheRuns() throws {
         let r = try Pipeline(config: tinyConfig(), jobs: 2).run(dataset: synthetic, bnlabVersion: "t", gitCommit: nil, machine: "m")
-        let sweep = try #require(r.lrSweep)
+        let sweep = try #require(r.results[LRSweepStudy.self])
         #expect(sweep.runs.count == 24)
         // lr 1000 must fail in both arms at every depth (the criterion is reported, not hidden).
         for run in sweep.runs where run.learningRate == 1000 { #expect(run.failed, "\(run.depth) \(run.batchNorm)") }
@@ -52,7 +52,7 @@ import Training
             #expect(f.withBN.learningRates == [0.01, 0.1, 1000])
         }
         #expect(r.findings.contains { $0.id == "lr-sweep.depth2.bn.best_accuracy" && $0.value != nil })
-        let shift = try #require(r.covariateShift)
+        let shift = try #require(r.results[CovariateShiftStudy.self])
         for c in shift.curves where c.normalized {
             #expect(c.mean.allSatisfy { abs($0) < 1e-9 })
             #expect(c.spread.allSatisfy { abs($0 - 1) < 1e-3 })
@@ -72,7 +72,7 @@ import Training
         }
         let yaml = try write("a.yaml", "profile: full\nlrSweep:\n  depths: [2, 4]\n  trainLimit: 2000\n")
         let c = try ConfigLoader.load(profile: nil, file: yaml)
-        #expect(c.profile == "full" && c.lrSweep.depths == [2, 4] && c.lrSweep.trainLimit == 2000 && c.lrSweep.seeds == 3)
+        #expect(c.profile == "full" && c[LRSweepStudy.self].depths == [2, 4] && c[LRSweepStudy.self].trainLimit == 2000 && c[LRSweepStudy.self].seeds == 3)
 
         func message(_ text: String, _ ext: String = "json") -> String {
             do { _ = try ConfigLoader.load(profile: nil, file: try write("b.\(ext)", text)); return "accepted" } catch {
@@ -81,9 +81,9 @@ import Training
         }
         #expect(message(#"{"lrSweep": {"learningRate": [0.1]}}"#).hasPrefix("lrSweep.learningRate: unknown key"))
         #expect(message(#"{"lrSweep": {"learningRate": [0.1]}}"#).contains("learningRates"))
-        #expect(message(#"{"lrSweep": {"learningRates": [0.1, -1]}}"#).hasPrefix("lrSweep.learningRates:"))
+        #expect(message(#"{"lrSweep": {"learningRates": [0.1, -1]}}"#).hasPrefix("lrSweep.learningRates[1]:"))
         #expect(message(#"{"lrSweep": {"learningRates": []}}"#).contains("empty"))
-        #expect(message(#"{"lrSweep": {"depths": [0]}}"#).hasPrefix("lrSweep.depths:"))
+        #expect(message(#"{"lrSweep": {"depths": [0]}}"#).hasPrefix("lrSweep.depths[0]:"))
         #expect(message(#"{"lrSweep": {"batchSize": 0}}"#).hasPrefix("lrSweep.batchSize:"))
         #expect(message(#"{"studies": ["lr-sweep", "nope"]}"#).contains("valid: lr-sweep, covariate-shift"))
         #expect(message(#"{"lrSweep": {"epochs": "two"}}"#).hasPrefix("lrSweep.epochs: has the wrong type"))

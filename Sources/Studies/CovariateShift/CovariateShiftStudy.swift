@@ -9,17 +9,11 @@ import Foundation
 /// The normalised twin runs the same process (same noise) and then standardises the population each
 /// iteration, as BatchNorm does to a layer's inputs, which pins the mean at 0 and the spread at 1.
 public struct CovariateShiftStudy: Study {
-    public struct Config: Codable, Sendable, Equatable {
-        /// Noise standard deviations σ, one curve each.
-        public var noiseLevels: [Double] = [0.1, 0.5, 1.0]
-        /// Population size (the seed's 1000).
-        public var samples: Int = 1000
-        /// Iterations (the seed's "epochs": 100).
-        public var iterations: Int = 100
-        /// Independent repetitions, for bands.
-        public var seeds: Int = 5
-        public init() {}
-    }
+    public static let id = "covariate-shift"
+    public static let title = "Covariate-shift simulation"
+
+    public var config: Config
+    public init(config: Config) { self.config = config }
 
     /// Mean and standard deviation of the population at each iteration, across seeds.
     public struct Curve: Codable, Sendable, Equatable {
@@ -39,45 +33,53 @@ public struct CovariateShiftStudy: Study {
         public var curves: [Curve]
     }
 
-    public static let id = "covariate-shift"
-    public var config: Config
-    public init(config: Config = Config()) { self.config = config }
-    public var workUnits: Int { config.noiseLevels.count }
+    /// One noise level: both arms, every seed.
+    public struct Unit: StudyUnit, Equatable {
+        public var noise: Double
+        public var seed: UInt64
+        public var key: String { "σ \(noise)" }
+    }
 
-    public func run(in context: StudyContext) throws -> Result {
+    // MARK: - Work
+
+    public func units(seed: UInt64) -> [Unit] { config.noiseLevels.map { Unit(noise: $0, seed: seed) } }
+
+    /// The raw and the normalised curve at one noise level.
+    public func run(_ unit: Unit, in context: StudyContext) throws -> [Curve] {
         var curves: [Curve] = []
-        for sigma in config.noiseLevels {
-            if context.isCancelled() { throw CancellationError() }
-            let start = Date()
-            for normalized in [false, true] {
-                let runs = (0..<UInt64(max(1, config.seeds))).map {
-                    simulate(sigma: sigma, normalized: normalized, seed: context.seed &+ $0)
-                }
-                let n = Double(runs.count)
-                var mean = [Double](repeating: 0, count: config.iterations)
-                var meanStd = mean, spread = mean
-                for i in 0..<config.iterations {
-                    let ms = runs.map { $0.mean[i] }
-                    mean[i] = ms.reduce(0, +) / n
-                    meanStd[i] = (ms.map { ($0 - mean[i]) * ($0 - mean[i]) }.reduce(0, +) / n).squareRoot()
-                    spread[i] = runs.map { $0.std[i] }.reduce(0, +) / n
-                }
-                let maxAbs = runs.map { $0.mean.map(abs).max() ?? 0 }.reduce(0, +) / n
-                curves.append(Curve(noise: sigma, normalized: normalized, mean: mean,
-                                    meanAcrossSeedsStd: meanStd, spread: spread, maxAbsMean: maxAbs))
+        for normalized in [false, true] {
+            let runs = try (0..<UInt64(max(1, config.seeds))).map {
+                try simulate(sigma: unit.noise, normalized: normalized, seed: unit.seed &+ $0, isCancelled: context.isCancelled)
             }
-            context.progress(WorkDone(label: "σ \(sigma)", seconds: Date().timeIntervalSince(start)))
+            let n = Double(runs.count)
+            var mean = [Double](repeating: 0, count: config.iterations)
+            var meanStd = mean, spread = mean
+            for i in 0..<config.iterations {
+                let ms = runs.map { $0.mean[i] }
+                mean[i] = ms.reduce(0, +) / n
+                meanStd[i] = (ms.map { ($0 - mean[i]) * ($0 - mean[i]) }.reduce(0, +) / n).squareRoot()
+                spread[i] = runs.map { $0.std[i] }.reduce(0, +) / n
+            }
+            let maxAbs = runs.map { $0.mean.map(abs).max() ?? 0 }.reduce(0, +) / n
+            curves.append(Curve(noise: unit.noise, normalized: normalized, mean: mean,
+                                meanAcrossSeedsStd: meanStd, spread: spread, maxAbsMean: maxAbs))
         }
-        return Result(config: config, curves: curves)
+        return curves
+    }
+
+    public func assemble(_ results: [[Curve]], of units: [Unit]) -> Result {
+        Result(config: config, curves: results.flatMap { $0 })
     }
 
     /// One population's trajectory: mean and standard deviation after each iteration.
-    private func simulate(sigma: Double, normalized: Bool, seed: UInt64) -> (mean: [Double], std: [Double]) {
+    private func simulate(sigma: Double, normalized: Bool, seed: UInt64,
+                          isCancelled: () -> Bool) throws -> (mean: [Double], std: [Double]) {
         // The noise stream depends on seed and σ only, so the two arms see identical noise.
         var rng = SeededGenerator(seed: seed &* 0x9E37_79B9 &+ UInt64(sigma * 1_000_000))
         var x = (0..<config.samples).map { _ in Double(rng.normal()) }
         var means: [Double] = [], stds: [Double] = []
         for _ in 0..<config.iterations {
+            if isCancelled() { throw CancellationError() }
             for j in x.indices { x[j] = tanh(x[j] + sigma * Double(rng.normal())) }
             if normalized {
                 let (m, s) = moments(x)

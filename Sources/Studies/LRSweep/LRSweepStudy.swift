@@ -1,26 +1,32 @@
-import Training
 import Datasets
 import Engine
 import Foundation
+import Training
 
 /// The headline study: test accuracy over a log-spaced learning-rate grid, with and without BN.
 ///
 /// For each depth (2 is the seed's ConvNetWithBN and its no-BN twin; larger depths are the plain
 /// `deep` CNN) and each seed, both arms start from the same convolution and linear weights; only the
-/// normalisation differs. Every run is independent, so they execute `context.jobs` at a time, and the
-/// result does not depend on that number.
+/// normalisation differs. Every grid point is one unit of work: one training run.
 public struct LRSweepStudy: Study {
-    public struct Config: Codable, Sendable, Equatable {
-        public var depths: [Int] = [2, 6]
-        public var learningRates: [Float] = [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3]
-        /// Seeds per grid point (the base seed and the ones after it).
-        public var seeds: Int = 1
-        public var epochs: Int = 1
-        /// The first N training images (nil: all).
-        public var trainLimit: Int? = 10_000
-        public var batchSize: Int = 128
-        public var momentum: Float = 0.9
-        public init() {}
+    public static let id = "lr-sweep"
+    public static let title = "Learning-rate sweep"
+
+    public var config: Config
+    public init(config: Config) { self.config = config }
+
+    /// One grid point: a network, an arm, a learning rate and a seed.
+    public struct Unit: StudyUnit, Equatable {
+        public var depth: Int
+        public var batchNorm: Bool
+        public var learningRate: Float
+        public var seed: UInt64
+        /// How many training images it sees in all (for the cost estimate).
+        var images: Int
+
+        public var key: String { "depth \(depth) \(batchNorm ? "BN" : "no-BN") lr \(learningRate) seed \(seed)" }
+        /// Roughly seconds on one core: the deep CNN's extra 32-channel blocks cost about a third of the ConvNet each.
+        public var cost: Double { Double(images) / 5000 * (depth == 2 ? 1 : Double(depth) / 3) }
     }
 
     /// One training run of the grid.
@@ -41,11 +47,41 @@ public struct LRSweepStudy: Study {
         public var findings: [LRSweepFindings]
     }
 
-    public static let id = "lr-sweep"
-    public var config: Config
-    public init(config: Config = Config()) { self.config = config }
+    // MARK: - Work
 
-    public var workUnits: Int { config.depths.count * 2 * config.learningRates.count * config.seeds }
+    public func units(seed: UInt64) -> [Unit] {
+        let images = (config.trainLimit ?? 60_000) * config.epochs
+        var grid: [Unit] = []
+        for depth in config.depths {
+            for bn in [false, true] {
+                for lr in config.learningRates {
+                    for k in 0..<config.seeds {
+                        grid.append(Unit(depth: depth, batchNorm: bn, learningRate: lr, seed: seed &+ UInt64(k), images: images))
+                    }
+                }
+            }
+        }
+        return grid
+    }
+
+    public func run(_ unit: Unit, in context: StudyContext) throws -> TrainingResult {
+        let shape = [context.train.channels, context.train.height, context.train.width]
+        let training = trainingConfig(depth: unit.depth, batchNorm: unit.batchNorm, learningRate: unit.learningRate,
+                                      seed: unit.seed, inputShape: shape, classes: context.train.classCount)
+        return try Trainer(config: training).run(train: context.train, test: context.test,
+                                                 normalization: context.normalization,
+                                                 isCancelled: context.isCancelled).result
+    }
+
+    public func assemble(_ results: [TrainingResult], of units: [Unit]) -> Result {
+        let runs = zip(units, results).map { p, r in
+            let reason = FailureCriterion.reason(r, classes: r.config.model.classes)
+            return Run(depth: p.depth, batchNorm: p.batchNorm, learningRate: p.learningRate, seed: p.seed, result: r,
+                       failed: reason != nil, failureReason: reason)
+        }
+        let findings = config.depths.map { depth in LRSweepFindings(depth: depth, runs: runs.filter { r in r.depth == depth }) }
+        return Result(config: config, runs: runs, findings: findings)
+    }
 
     /// The training configuration of one grid point.
     public func trainingConfig(depth: Int, batchNorm: Bool, learningRate: Float, seed: UInt64,
@@ -55,41 +91,5 @@ public struct LRSweepStudy: Study {
             : ModelSpec(family: .deep, inputShape: inputShape, depth: depth, norm: batchNorm ? .batch : NormKind.none, classes: classes)
         return TrainingConfig(model: spec, learningRate: learningRate, epochs: config.epochs, batchSize: config.batchSize,
                               momentum: config.momentum, seed: seed, trainLimit: config.trainLimit)
-    }
-
-    public func run(in context: StudyContext) throws -> Result {
-        let shape = [context.train.channels, context.train.height, context.train.width]
-        var grid: [(depth: Int, bn: Bool, lr: Float, seed: UInt64)] = []
-        for depth in config.depths {
-            for bn in [false, true] {
-                for lr in config.learningRates {
-                    for k in 0..<config.seeds { grid.append((depth, bn, lr, context.seed &+ UInt64(k))) }
-                }
-            }
-        }
-        let points = grid
-        let configs = points.map {
-            trainingConfig(depth: $0.depth, batchNorm: $0.bn, learningRate: $0.lr, seed: $0.seed,
-                           inputShape: shape, classes: context.train.classCount)
-        }
-        for c in configs { try c.validate() }
-
-        let results = try ParallelRunner(jobs: context.jobs).map(configs, isCancelled: context.isCancelled) { i, c in
-            let run = try Trainer(config: c).run(train: context.train, test: context.test,
-                                                 normalization: context.normalization,
-                                                 isCancelled: context.isCancelled)
-            let p = points[i]
-            context.progress(WorkDone(label: "depth \(p.depth) \(p.bn ? "BN" : "no-BN") lr \(p.lr) seed \(p.seed)",
-                                      seconds: run.seconds))
-            return run.result
-        }
-
-        let runs = zip(points, results).map { p, r in
-            let reason = FailureCriterion.reason(r, classes: context.train.classCount)
-            return Run(depth: p.depth, batchNorm: p.bn, learningRate: p.lr, seed: p.seed, result: r,
-                       failed: reason != nil, failureReason: reason)
-        }
-        let findings = config.depths.map { depth in LRSweepFindings(depth: depth, runs: runs.filter { r in r.depth == depth }) }
-        return Result(config: config, runs: runs, findings: findings)
     }
 }

@@ -6,11 +6,19 @@ import Yams
 /// command-line overrides, rejecting unknown keys and bad values before anything runs.
 public enum ConfigLoader {
     /// Keys whose default is nil and therefore absent from an encoded default config.
-    static let optionalKeys: Set<String> = ["dataDirectory", "lrSweep.trainLimit"]
+    static func optionalKeys(_ registry: StudyRegistry) -> Set<String> {
+        var keys: Set<String> = ["dataDirectory"]
+        for study in registry.studies { keys.formUnion(optionalKeys(of: study)) }
+        return keys
+    }
+
+    private static func optionalKeys<S: Study>(of study: S.Type) -> [String] {
+        S.Config.optionalKeys.map { S.configKey + "." + $0 }
+    }
 
     /// Reads `file` (JSON, or YAML by extension `.yaml`/`.yml`) over the profile it names (or
-    /// `profile`), checks every key against the schema, and validates the result.
-    public static func load(profile: String?, file: URL?) throws -> PipelineConfig {
+    /// `profile`), checks every key against the schema of `registry`'s studies, and validates the result.
+    public static func load(profile: String?, file: URL?, registry: StudyRegistry = .standard) throws -> PipelineConfig {
         var overrides: [String: Any] = [:]
         if let file {
             overrides = try parse(file)
@@ -19,16 +27,18 @@ public enum ConfigLoader {
         if let p = profile, let q = overrides["profile"] as? String, p != q {
             throw ConfigError(key: "profile", message: "--profile \(p) contradicts the config file's profile \(q)")
         }
-        guard let base = PipelineConfig.profile(profileName) else {
+        guard let base = PipelineConfig.profile(profileName, registry: registry) else {
             throw ConfigError(key: "profile", message: "unknown profile '\(profileName)'; valid: \(PipelineConfig.profiles.joined(separator: ", "))")
         }
         let baseTree = try JSONSerialization.jsonObject(with: JSONCoding.encoder(pretty: false).encode(base)) as! [String: Any]
-        try checkKeys(overrides, against: baseTree, path: "")
+        try checkKeys(overrides, against: baseTree, path: "", optional: optionalKeys(registry))
         let merged = merge(baseTree, overrides)
         let config: PipelineConfig
         do {
             let data = try JSONSerialization.data(withJSONObject: merged)
-            config = try JSONCoding.decoder().decode(PipelineConfig.self, from: data)
+            let decoder = JSONCoding.decoder()
+            decoder.userInfo[.studyRegistry] = registry
+            config = try decoder.decode(PipelineConfig.self, from: data)
         } catch let error as DecodingError {
             throw ConfigError(key: keyPath(of: error), message: "has the wrong type (\(describe(error)))")
         }
@@ -60,14 +70,15 @@ public enum ConfigLoader {
 
     // MARK: - Keys
 
-    private static func checkKeys(_ overrides: [String: Any], against base: [String: Any], path: String) throws {
+    private static func checkKeys(_ overrides: [String: Any], against base: [String: Any], path: String,
+                                  optional optionalKeys: Set<String>) throws {
         for (key, value) in overrides {
             let full = path.isEmpty ? key : "\(path).\(key)"
             if let sub = base[key] as? [String: Any] {
                 guard let subOverride = value as? [String: Any] else {
                     throw ConfigError(key: full, message: "must be a mapping with keys \(sub.keys.sorted().joined(separator: ", "))")
                 }
-                try checkKeys(subOverride, against: sub, path: full)
+                try checkKeys(subOverride, against: sub, path: full, optional: optionalKeys)
             } else if base[key] == nil && !optionalKeys.contains(full) {
                 let valid = (Array(base.keys) + optionalKeys.compactMap { k in
                     let prefix = path.isEmpty ? "" : path + "."

@@ -1,17 +1,24 @@
-import Training
 import Datasets
 import Foundation
+import Training
 
 /// Progress of a pipeline: emitted after every finished unit of work.
 public struct PipelineProgress: Sendable {
     public var study: String
+    /// The unit's key.
     public var label: String
     /// Units finished and in total, across all selected studies.
     public var done: Int
     public var total: Int
+    /// Expected cost finished and in total (`StudyUnit.cost`), for time estimates.
+    public var costDone: Double
+    public var costTotal: Double
 }
 
 /// Runs the selected studies on a dataset and gathers their results into `RunResults`.
+///
+/// Each study's units run `jobs` at a time; every unit is self-contained, so the results do not
+/// depend on `jobs`.
 public struct Pipeline: Sendable {
     public var config: PipelineConfig
     public var jobs: Int
@@ -21,16 +28,14 @@ public struct Pipeline: Sendable {
         self.jobs = max(1, jobs)
     }
 
+    /// The selected studies, configured, in run order.
+    var selected: [any Study] { config.studies.compactMap { config.study(id: $0) } }
+
     /// Units of work in total (for progress bars).
-    public var totalWork: Int {
-        config.studies.reduce(0) { sum, id in
-            switch id {
-            case LRSweepStudy.id: sum + LRSweepStudy(config: config.lrSweep).workUnits
-            case CovariateShiftStudy.id: sum + CovariateShiftStudy(config: config.covariateShift).workUnits
-            default: sum
-            }
-        }
-    }
+    public var totalWork: Int { selected.reduce(0) { $0 + $1.units(seed: config.seed).count } }
+
+    /// Expected cost of all units (for time estimates).
+    var totalCost: Double { selected.reduce(0) { $0 + $1.units(seed: config.seed).reduce(0) { $0 + $1.cost } } }
 
     /// Runs every selected study in order. Throws `CancellationError` when `isCancelled` turns true.
     public func run(dataset: Dataset, bnlabVersion: String, gitCommit: String?, machine: String,
@@ -38,55 +43,67 @@ public struct Pipeline: Sendable {
                     isCancelled: @escaping @Sendable () -> Bool = { false }) throws -> RunResults {
         try config.validate()
         let start = Date()
-        let total = totalWork
-        let log = WorkLog()
+        let log = WorkLog(total: totalWork, cost: totalCost, progress: progress)
         var results = RunResults(
             schemaVersion: RunResults.currentSchemaVersion, bnlabVersion: bnlabVersion, gitCommit: gitCommit,
             config: config,
             dataset: .init(name: dataset.name.displayName, trainImages: dataset.train.count, testImages: dataset.test.count,
                            imageShape: dataset.train.shape.dropFirst().map { $0 }),
-            findings: [],
+            results: StudyResults(), findings: [],
             timings: .init(startedAt: ISO8601DateFormatter().string(from: start), machine: machine, jobs: jobs,
                            totalSeconds: 0, studies: [:], runs: [:]))
-
-        for id in config.studies {
+        let context = StudyContext(train: dataset.train, test: dataset.test, normalization: dataset.normalization,
+                                   isCancelled: isCancelled)
+        for study in selected {
             let studyStart = Date()
-            let context = StudyContext(
-                train: dataset.train, test: dataset.test, normalization: dataset.normalization,
-                seed: config.seed, jobs: jobs,
-                progress: { work in
-                    let done = log.record("\(id)/\(work.label)", work.seconds)
-                    progress(PipelineProgress(study: id, label: work.label, done: done, total: total))
-                },
-                isCancelled: isCancelled)
-            switch id {
-            case CovariateShiftStudy.id:
-                results.covariateShift = try CovariateShiftStudy(config: config.covariateShift).run(in: context)
-            case LRSweepStudy.id:
-                results.lrSweep = try LRSweepStudy(config: config.lrSweep).run(in: context)
-            default:
-                throw ConfigError(key: "studies", message: "unknown study '\(id)'")
-            }
-            results.timings.studies[id] = Date().timeIntervalSince(studyStart)
+            results.findings += try run(study, in: context, into: &results.results, log: log)
+            results.timings.studies[type(of: study).id] = Date().timeIntervalSince(studyStart)
         }
-        results.findings = Findings.metrics(of: results)
         results.timings.runs = log.seconds
         results.timings.totalSeconds = Date().timeIntervalSince(start)
         return results
     }
+
+    /// Runs one study's units `jobs` at a time, stores its result and returns its metrics.
+    private func run<S: Study>(_ study: S, in context: StudyContext, into results: inout StudyResults,
+                               log: WorkLog) throws -> [Metric] {
+        let units = study.units(seed: config.seed)
+        let done = try ParallelRunner(jobs: jobs).map(units, isCancelled: context.isCancelled) { _, unit in
+            let start = Date()
+            let result = try study.run(unit, in: context)
+            log.record(study: S.id, unit: unit.key, cost: unit.cost, seconds: Date().timeIntervalSince(start))
+            return result
+        }
+        let result = try study.assemble(done, of: units)
+        results[S.self] = result
+        return study.metrics(of: result)
+    }
 }
 
-/// Thread-safe record of finished work and its wall times.
+/// Thread-safe record of finished work and its wall times; reports progress as units finish.
 private final class WorkLog: @unchecked Sendable {
     private let lock = NSLock()
     private(set) var seconds: [String: Double] = [:]
+    private let total: Int
+    private let costTotal: Double
+    private let progress: @Sendable (PipelineProgress) -> Void
     private var count = 0
-    /// Records one unit and returns how many are done.
-    func record(_ key: String, _ s: Double) -> Int {
-        lock.withLock {
-            seconds[key] = s
+    private var costDone = 0.0
+
+    init(total: Int, cost: Double, progress: @escaping @Sendable (PipelineProgress) -> Void) {
+        self.total = total
+        self.costTotal = cost
+        self.progress = progress
+    }
+
+    /// Records one unit and reports it.
+    func record(study: String, unit: String, cost: Double, seconds s: Double) {
+        let p = lock.withLock {
+            seconds["\(study)/\(unit)"] = s
             count += 1
-            return count
+            costDone += cost
+            return PipelineProgress(study: study, label: unit, done: count, total: total, costDone: costDone, costTotal: costTotal)
         }
+        progress(p)
     }
 }

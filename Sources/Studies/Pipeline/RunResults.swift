@@ -6,8 +6,12 @@ import Foundation
 /// Apart from `timings`, it is a pure function of the config, the data and the bnlab build:
 /// the same config and seed give byte-identical JSON whatever `--jobs` is.
 public struct RunResults: Codable, Sendable {
-    /// The current schema version; bumped on any incompatible change.
-    public static let currentSchemaVersion = 1
+    /// The current schema version; bumped on any incompatible change. Version 2 keys each study's
+    /// result by study id under `results`; version 1 kept them at the top level under the study's
+    /// config key (`lrSweep`) and is still read.
+    public static let currentSchemaVersion = 2
+    /// The versions `read` accepts.
+    public static let readableSchemaVersions = 1...currentSchemaVersion
 
     public var schemaVersion: Int
     /// bnlab's version and, when known, the git commit it was built from.
@@ -16,9 +20,8 @@ public struct RunResults: Codable, Sendable {
     public var config: PipelineConfig
     /// The dataset's display name and sizes.
     public var dataset: DatasetInfo
-    /// Each study's result (nil when the study was not selected).
-    public var covariateShift: CovariateShiftStudy.Result?
-    public var lrSweep: LRSweepStudy.Result?
+    /// Each study's result by study id (only the studies that ran).
+    public var results: StudyResults
     /// The headline numbers that `bnlab compare` compares.
     public var findings: [Metric]
     /// Wall-clock facts: everything that differs between two identical runs.
@@ -43,11 +46,52 @@ public struct RunResults: Codable, Sendable {
         /// Wall time per unit of work, keyed "<study>/<label>".
         public var runs: [String: Double]
     }
+
+    public init(schemaVersion: Int, bnlabVersion: String, gitCommit: String?, config: PipelineConfig,
+                dataset: DatasetInfo, results: StudyResults, findings: [Metric], timings: Timings) {
+        self.schemaVersion = schemaVersion
+        self.bnlabVersion = bnlabVersion
+        self.gitCommit = gitCommit
+        self.config = config
+        self.dataset = dataset
+        self.results = results
+        self.findings = findings
+        self.timings = timings
+    }
+
+    // MARK: - Coding
+
+    private enum CodingKeys: String, CodingKey {
+        case schemaVersion, bnlabVersion, gitCommit, config, dataset, results, findings, timings
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        schemaVersion = try c.decode(Int.self, forKey: .schemaVersion)
+        bnlabVersion = try c.decode(String.self, forKey: .bnlabVersion)
+        gitCommit = try c.decodeIfPresent(String.self, forKey: .gitCommit)
+        config = try c.decode(PipelineConfig.self, forKey: .config)
+        dataset = try c.decode(DatasetInfo.self, forKey: .dataset)
+        findings = try c.decode([Metric].self, forKey: .findings)
+        timings = try c.decode(Timings.self, forKey: .timings)
+        if schemaVersion == 1 {
+            // Version 1: each result at the top level under its study's config key; read as the current version.
+            let top = try decoder.container(keyedBy: StudyKey.self)
+            var entries: [String: StudyResults.Entry] = [:]
+            for study in decoder.studyRegistry.studies {
+                entries[study.id] = try StudyResults.decode(study, from: top, key: StudyKey(study.configKey))
+            }
+            results = StudyResults(entries: entries)
+            schemaVersion = Self.currentSchemaVersion
+        } else {
+            results = try c.decode(StudyResults.self, forKey: .results)
+        }
+    }
 }
 
 extension RunResults {
-    /// Reads a metrics.json file, checking its schema version.
-    public static func read(from url: URL) throws -> RunResults {
+    /// Reads a metrics.json file (any readable schema version), finding each study in `registry`.
+    public static func read(from url: URL, registry: StudyRegistry = .standard) throws -> RunResults {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
             throw ResultsError(file: url.path, message: "cannot be read (\(error.localizedDescription))")
@@ -56,10 +100,12 @@ extension RunResults {
         guard let version = try? JSONCoding.decoder().decode(Version.self, from: data) else {
             throw ResultsError(file: url.path, message: "is not JSON metrics written by bnlab")
         }
-        guard version.schemaVersion == currentSchemaVersion else {
-            throw ResultsError(file: url.path, message: "has schema version \(version.schemaVersion.map(String.init) ?? "none"); this bnlab reads version \(currentSchemaVersion)")
+        guard let v = version.schemaVersion, readableSchemaVersions.contains(v) else {
+            throw ResultsError(file: url.path, message: "has schema version \(version.schemaVersion.map(String.init) ?? "none"); this bnlab reads versions \(readableSchemaVersions.lowerBound)–\(readableSchemaVersions.upperBound)")
         }
-        do { return try JSONCoding.decoder().decode(RunResults.self, from: data) } catch {
+        let decoder = JSONCoding.decoder()
+        decoder.userInfo[.studyRegistry] = registry
+        do { return try decoder.decode(RunResults.self, from: data) } catch {
             throw ResultsError(file: url.path, message: "does not match the metrics schema: \(error)")
         }
     }

@@ -2,9 +2,49 @@ import Foundation
 import Studies
 import Training
 
-extension PageView.LRSweepView {
-    init(_ sweep: LRSweepStudy.Result, results: RunResults, figures: [String: PageView.FigureView],
-         reproduce: PageView.Reproduce) {
+/// The view `templates/lr-sweep.mustache` renders.
+struct LRSweepView {
+    var setup: String
+    var failureCriterion: String
+    var accuracyFigure: FigureView?
+    var lossFigures: [FigureView]
+    var heatmapFigure: FigureView?
+    var summary: [SummaryRow]
+    var grids: [GridTable]
+    var seedNote: String
+    var reproduce: ReproduceView
+
+    /// One arm of one network in the derived-findings table.
+    struct SummaryRow {
+        var network: String
+        var arm: String
+        var bestLR: String
+        var bestAccuracy: String
+        var largestLR: String
+        var window: String
+        var ratio: String
+        /// The first row of a network (starts a visual group).
+        var startsGroup: Bool
+    }
+
+    /// Every grid point of one network.
+    struct GridTable {
+        var network: String
+        var rows: [GridRow]
+    }
+
+    struct GridRow {
+        var lr: String
+        var bnAccuracy: String
+        var bnStatus: CellView
+        var noBNAccuracy: String
+        var noBNStatus: CellView
+    }
+}
+
+extension LRSweepView {
+    init(_ sweep: LRSweepStudy.Result, in section: ReportSection) {
+        let results = section.run
         let c = sweep.config
         let lr = { (v: Float) in ReportFormat.learningRate(Double(v)) }
         let grid = c.learningRates
@@ -18,17 +58,17 @@ extension PageView.LRSweepView {
             + "\(sweep.runs.count) training runs in all."
         failureCriterion = FailureCriterion.statement
         seedNote = c.seeds > 1 ? "Accuracies are means ± standard deviation over \(c.seeds) seeds." : "One seed per grid point."
-        accuracyFigure = figures["lr-sweep-accuracy"]
-        lossFigures = c.depths.compactMap { figures["lr-sweep-loss-depth\($0)"] }
-        heatmapFigure = figures["lr-sweep-heatmap"]
-        self.reproduce = reproduce
+        accuracyFigure = section.figure("lr-sweep-accuracy")
+        lossFigures = c.depths.compactMap { section.figure("lr-sweep-loss-depth\($0)") }
+        heatmapFigure = section.figure("lr-sweep-heatmap")
+        reproduce = section.reproduce
 
         summary = []
         grids = []
         for f in sweep.findings {
             let network = LRSweepFigures.network(f.depth)
             for (k, arm) in [f.withBN, f.withoutBN].enumerated() {
-                summary.append(PageView.SummaryRow(
+                summary.append(SummaryRow(
                     network: k == 0 ? network : "",
                     arm: ArmStyle.label(batchNorm: arm.batchNorm),
                     bestLR: arm.bestLearningRate.map(lr) ?? "–",
@@ -39,9 +79,9 @@ extension PageView.LRSweepView {
                     ratio: k == 0 ? (f.largestLearningRateRatio.map { ReportFormat.ratio(Double($0)) } ?? "–") : "",
                     startsGroup: k == 0))
             }
-            var rows: [PageView.GridRow] = []
+            var rows: [GridRow] = []
             for rate in grid {
-                func cells(_ bn: Bool) -> (String, PageView.Cell) {
+                func cells(_ bn: Bool) -> (String, CellView) {
                     let arm = bn ? f.withBN : f.withoutBN
                     let acc: String
                     if let i = arm.learningRates.firstIndex(of: rate) {
@@ -54,24 +94,24 @@ extension PageView.LRSweepView {
                 }
                 let (bnAcc, bnStatus) = cells(true)
                 let (plainAcc, plainStatus) = cells(false)
-                rows.append(PageView.GridRow(lr: lr(rate), bnAccuracy: bnAcc, bnStatus: bnStatus,
+                rows.append(GridRow(lr: lr(rate), bnAccuracy: bnAcc, bnStatus: bnStatus,
                                              noBNAccuracy: plainAcc, noBNStatus: plainStatus))
             }
-            grids.append(PageView.GridTable(network: network, rows: rows))
+            grids.append(GridTable(network: network, rows: rows))
         }
     }
 
     /// "trained", or why it failed; with several seeds, how many of them failed.
-    static func status(_ runs: [LRSweepStudy.Run]) -> PageView.Cell {
-        guard !runs.isEmpty else { return PageView.Cell(text: "not run", flagged: false) }
+    static func status(_ runs: [LRSweepStudy.Run]) -> CellView {
+        guard !runs.isEmpty else { return CellView(text: "not run", flagged: false) }
         let failed = runs.filter(\.failed)
         guard let first = failed.first else {
-            return PageView.Cell(text: runs.count > 1 ? "trained (\(runs.count)/\(runs.count))" : "trained", flagged: false)
+            return CellView(text: runs.count > 1 ? "trained (\(runs.count)/\(runs.count))" : "trained", flagged: false)
         }
         let reason = first.failureReason ?? "failed"
         let text = runs.count == 1 ? "failed: \(reason)"
             : failed.count == 1 ? "1/\(runs.count) failed (seed \(first.seed): \(reason))"
             : "\(failed.count)/\(runs.count) failed (first, seed \(first.seed): \(reason))"
-        return PageView.Cell(text: text, flagged: true)
+        return CellView(text: text, flagged: true)
     }
 }

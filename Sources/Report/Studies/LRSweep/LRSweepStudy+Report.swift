@@ -1,27 +1,35 @@
 import Foundation
 import Studies
-import Training
 
-extension PageView {
-    /// The findings box: plain sentences with numbers, per network first, then the simulation.
-    static func findings(_ results: RunResults) -> [Sentence] {
-        var out: [Sentence] = []
-        if let sweep = results.lrSweep {
-            let top = sweep.config.learningRates.max().map(Double.init)
-            let chance = sweep.runs.first.map { 1 / Double($0.result.config.model.classes) }
-            // One item per network: the largest LR that trains, the best accuracy, the window.
-            for f in sweep.findings {
-                let text = [largestLRSentence(f, top: top, chance: chance), bestAccuracySentence(f), windowSentence(f)].compactMap { $0 }
-                out.append(Sentence(lead: LRSweepFigures.network(f.depth), text: text.joined(separator: " ")))
-            }
-            out.append(Sentence(lead: nil, text: noiseSentence(sweep.config, trainImages: results.dataset.trainImages)))
+extension LRSweepStudy: ReportableStudy {
+    public func figures(of result: Result, in run: RunResults) -> [ReportFigure] { LRSweepFigures.all(result) }
+
+    /// Tonight's accuracy curves over the baseline's, dashed.
+    public func comparisonFigures(of result: Result, baseline: Result) -> [ReportFigure] {
+        [LRSweepFigures.accuracy(result, baseline: baseline)]
+    }
+
+    /// One item per network (the largest LR that trains, the best accuracy, the window), then how
+    /// much to trust the numbers.
+    public func findings(of sweep: Result, in run: RunResults) -> [FindingSentence] {
+        let top = sweep.config.learningRates.max().map(Double.init)
+        let chance = sweep.runs.first.map { 1 / Double($0.result.config.model.classes) }
+        var out: [FindingSentence] = []
+        for f in sweep.findings {
+            let text = [Self.largestLRSentence(f, top: top, chance: chance), Self.bestAccuracySentence(f),
+                        Self.windowSentence(f)].compactMap { $0 }
+            out.append(FindingSentence(lead: LRSweepFigures.network(f.depth), text: text.joined(separator: " ")))
         }
-        if let shift = results.covariateShift, let s = shiftSentence(shift) {
-            out.append(Sentence(lead: "Covariate shift", text: s))
-        }
+        out.append(FindingSentence(lead: nil, text: Self.noiseSentence(sweep.config, trainImages: run.dataset.trainImages)))
         return out
     }
 
+    public func view(of result: Result, in section: ReportSection) -> Any { LRSweepView(result, in: section) }
+}
+
+// MARK: - Sentences
+
+extension LRSweepStudy {
     /// "With BN the largest learning rate that trains is 0.3; without, 0.03: 10× higher."
     static func largestLRSentence(_ f: LRSweepFindings, top: Double?, chance: Double?) -> String {
         let bn = f.withBN.largestTrainingLearningRate.map(Double.init)
@@ -97,16 +105,5 @@ extension PageView {
         }
         return "These numbers are means over \(c.seeds) seeds per grid point, \(images) training images and \(epochs); "
             + "the tables give the spread across seeds."
-    }
-
-    /// The simulation in one sentence, at the noise level where the raw mean drifts most.
-    static func shiftSentence(_ shift: CovariateShiftStudy.Result) -> String? {
-        let raw = shift.curves.filter { !$0.normalized }
-        guard let worst = raw.max(by: { $0.maxAbsMean < $1.maxAbsMean }),
-              let norm = shift.curves.first(where: { $0.normalized && $0.noise == worst.noise }) else { return nil }
-        let n = ReportFormat.number
-        return "In the simulation (σ = \(n(worst.noise))), without normalisation the mean of a layer's inputs "
-            + "drifts up to \(String(format: "%.2f", worst.maxAbsMean)) from zero and their spread ends at \(String(format: "%.2f", worst.spread.last ?? .nan)); "
-            + "normalising each iteration keeps the mean within \(String(format: "%.2f", norm.maxAbsMean)) and the spread at \(String(format: "%.2f", norm.spread.last ?? .nan))."
     }
 }

@@ -3,7 +3,7 @@ import Studies
 import Training
 
 extension PageView.ComparisonView {
-    init(_ comparison: Comparison, baseline: RunResults?, figure: PageView.FigureView?) {
+    init(_ comparison: Comparison, baseline: RunResults?, figures: [FigureView]) {
         let counts = Dictionary(grouping: comparison.rows, by: \.verdict).mapValues(\.count)
         let order: [Comparison.Verdict] = [.regressed, .improved, .withinTolerance, .changed, .new, .missing]
         let parts = order.compactMap { v in counts[v].map { "\($0) \(ReportFormat.verdict(v))" } }
@@ -28,6 +28,6 @@ extension PageView.ComparisonView {
                                    change: ReportFormat.change(r), verdict: ReportFormat.verdict(r.verdict),
                                    verdictClass: r.verdict == .improved ? "improved" : r.verdict == .regressed ? "regressed" : "neutral")
         }
-        self.figure = figure
+        self.figures = figures
     }
 }

@@ -1,0 +1,47 @@
+import Foundation
+import Studies
+import Training
+
+extension PageView {
+    /// The page for `results`, around the studies' rendered sections and their findings sentences.
+    init(results: RunResults, baseline: RunResults?, comparison: Comparison?, options: ReportOptions,
+         findings: [FindingSentence], sections: [(section: Section, title: String)], comparisonFigures: [FigureView]) {
+        let t = results.timings
+        title = "Batch normalization and the usable learning rate"
+        date = ReportFormat.date(t.startedAt)
+        version = results.bnlabVersion
+        commit = results.gitCommit.flatMap { $0.isEmpty ? nil : $0 }
+        machine = t.machine
+        let d = results.dataset
+        dataset = "\(d.name) (\(ReportFormat.count(d.trainImages)) training, \(ReportFormat.count(d.testImages)) test images, "
+            + d.imageShape.map(String.init).joined(separator: "×") + ")"
+        profile = results.config.profile
+        seed = String(results.config.seed)
+        jobs = String(t.jobs)
+        totalTime = ReportFormat.duration(t.totalSeconds)
+        self.findings = findings
+        command = options.command
+        configJSON = options.configJSON
+        self.sections = sections.map(\.section)
+        contents = sections.map { LinkView(label: $0.title, href: "#" + $0.section.id) }
+        if let comparison {
+            self.comparison = ComparisonView(comparison, baseline: baseline, figures: comparisonFigures)
+            contents.append(LinkView(label: "Compared with baseline", href: "#comparison"))
+        }
+        contents.append(LinkView(label: "Reproduce this report", href: "#reproduce"))
+        contents.append(LinkView(label: "References", href: "#references"))
+    }
+
+    // MARK: - Reproducing one study
+
+    /// The command and the `--config` file that reproduce study `id` alone.
+    static func reproduce(study id: String, results: RunResults, options: ReportOptions) -> ReproduceView {
+        let c = results.config
+        let json = (try? JSONCoding.encoder().encode(c.restricted(to: [id]))).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        // The run's own command reproduces every study; narrow it to this one when that is unambiguous.
+        let narrowed = c.studies.count > 1 && !options.command.contains("--studies")
+            ? options.command + " --studies " + id : options.command
+        return ReproduceView(command: narrowed, configJSON: json,
+                             time: results.timings.studies[id].map(ReportFormat.duration) ?? "–")
+    }
+}

@@ -1,0 +1,56 @@
+/// The report page as the templates see it: plain structs of finished strings, lists and optionals.
+///
+/// Mustache reads these by property name (`{{title}}`, `{{#findings}}…{{/findings}}`); a nil
+/// optional or an empty list hides its section. Every number is formatted before it gets here,
+/// and every string is HTML-escaped by `{{ }}` when rendered.
+struct PageView {
+    var title: String
+    /// Run facts for the header.
+    var date: String
+    var version: String
+    var commit: String?
+    var machine: String
+    var dataset: String
+    var profile: String
+    var seed: String
+    var jobs: String
+    var totalTime: String
+    /// The findings box: one plain sentence each.
+    var findings: [FindingSentence]
+    var contents: [LinkView]
+    /// Studies in run order.
+    var sections: [Section]
+    var comparison: ComparisonView?
+    /// The whole run's command and effective config.
+    var command: String
+    var configJSON: String
+
+    /// One study's section: its template rendered with its view.
+    struct Section {
+        var id: String
+        /// The section's HTML, rendered from `templates/<id>.mustache` (inserted unescaped).
+        var html: String
+    }
+
+    // MARK: - Comparison
+
+    struct ComparisonView {
+        var summary: String
+        var tolerances: String
+        var baselineFacts: String
+        var rows: [ComparisonRow]
+        /// The studies' figures that overlay the baseline.
+        var figures: [FigureView]
+    }
+
+    struct ComparisonRow {
+        var label: String
+        var id: String
+        var baseline: String
+        var current: String
+        var change: String
+        var verdict: String
+        /// CSS class for the verdict: `improved`, `regressed`, `neutral`.
+        var verdictClass: String
+    }
+}
