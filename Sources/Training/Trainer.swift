@@ -27,10 +27,12 @@ public struct Trainer: Sendable {
 
     public init(config: TrainingConfig) { self.config = config }
 
-    /// Runs the training and returns the measured result and the trained model.
+    /// Runs the training and returns the measured result and the trained model. `observers`
+    /// are called in order at each point of every step; observing alone never changes the run.
     public func run(train: ImageSet, test: ImageSet, normalization: Normalization,
                     isCancelled: () -> Bool = { false },
-                    progress: (EpochProgress) -> Void = { _ in }) throws -> TrainingRun {
+                    progress: (EpochProgress) -> Void = { _ in },
+                    observers: [any TrainingObserver] = []) throws -> TrainingRun {
         try config.validate()
         let start = Date()
         var root = SeededGenerator(seed: config.seed)
@@ -43,6 +45,8 @@ public struct Trainer: Sendable {
                                 nesterov: config.nesterov)
         let trainSet = config.trainLimit.map { train.prefix($0) } ?? train
         let loader = BatchLoader(trainSet, normalization: normalization, batchSize: config.batchSize)
+        let loop = TrainingLoop(model: model, optimizer: optimizer, config: config, train: trainSet,
+                                normalization: normalization)
 
         var losses: [Float] = []
         var epochs: [TrainingResult.Epoch] = []
@@ -50,12 +54,19 @@ public struct Trainer: Sendable {
         var lastEpochAccuracy: Float = 0
 
         model.train()
+        for observer in observers { observer.trainingWillStart(loop) }
         training: for epoch in 1...config.epochs {
+            if loop.stopReason != nil { break training }
+            loop.epoch = epoch
+            loop.stepInEpoch = 0
             let epochStart = Date()
             var (lossSum, correct, seen, steps) = (0.0, 0, 0, 0)
             for batch in loader.batches(shuffledBy: &dataRNG) {
+                if loop.stopReason != nil { break }
                 // Checked every step so Ctrl-C stops a long run within a fraction of a second.
                 if isCancelled() { throw CancellationError() }
+                loop.step += 1
+                loop.stepInEpoch += 1
                 optimizer.zeroGrad()
                 let logits = model.forward(batch.images)
                 let (loss, dLogits) = try crossEntropy(logits: logits, labels: batch.labels)
@@ -64,23 +75,29 @@ public struct Trainer: Sendable {
                 lossSum += Double(loss)
                 correct += accuracy(logits: logits, labels: batch.labels)
                 seen += batch.labels.count
+                for observer in observers { observer.didForward(loop, loss: loss, logits: logits, batch: batch) }
                 if !loss.isFinite || loss > config.divergenceLoss {
                     diverged = losses.count
                     break
                 }
                 _ = model.backward(dLogits)
+                for observer in observers { observer.didBackward(loop) }
                 optimizer.step()
+                for observer in observers { observer.didStep(loop) }
             }
-            // A diverged epoch is summarised over the steps it took.
+            // A diverged or stopped epoch is summarised over the steps it took.
             lastEpochAccuracy = Float(correct) / Float(max(1, seen))
             let summary = TrainingResult.Epoch(epoch: epoch, meanLoss: Float(lossSum / Double(max(1, steps))),
                                                trainAccuracy: lastEpochAccuracy)
             epochs.append(summary)
+            for observer in observers { observer.didEndEpoch(loop, summary: summary) }
             if diverged != nil { break training }
             progress(EpochProgress(epoch: epoch, epochs: config.epochs, meanLoss: summary.meanLoss,
                                    trainAccuracy: summary.trainAccuracy, seconds: Date().timeIntervalSince(epochStart)))
         }
 
+        // A stop requested during a step that diverged came too late: the run diverged.
+        let stopped = diverged == nil && loop.stopReason != nil ? losses.count : nil
         let evaluation = try Evaluator(batchSize: 1000).evaluate(model, on: test, normalization: normalization)
         let tail = losses.suffix(min(20, losses.count))
         let result = TrainingResult(
@@ -89,7 +106,8 @@ public struct Trainer: Sendable {
             finalLoss: diverged != nil ? losses.last ?? .nan : tail.reduce(0, +) / Float(max(1, tail.count)),
             trainAccuracy: lastEpochAccuracy,
             testAccuracy: evaluation.accuracy, testLoss: evaluation.loss,
-            divergedAtStep: diverged)
+            divergedAtStep: diverged,
+            stoppedAtStep: stopped, stopReason: stopped != nil ? loop.stopReason : nil)
         return TrainingRun(result: result, model: model, seconds: Date().timeIntervalSince(start))
     }
 }

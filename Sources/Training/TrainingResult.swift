@@ -26,4 +26,9 @@ public struct TrainingResult: Codable, Sendable, Equatable {
     public var testLoss: Float
     /// The 1-based step at which the loss became non-finite or exceeded the divergence threshold.
     public var divergedAtStep: Int?
+    /// The number of steps taken when an observer stopped the run (`TrainingLoop.requestStop`);
+    /// nil, and absent from JSON, for a run that was not stopped.
+    public var stoppedAtStep: Int?
+    /// The reason the observer gave for stopping.
+    public var stopReason: String?
 }

@@ -62,17 +62,73 @@ import Testing
         #expect(net.child(named: "bn1") == nil)
     }
 
-    @Test func hooksSeeEachChildOutput() throws {
+    @Test func hooksSeeEachChildInputAndOutput() throws {
         var rng = SeededGenerator(seed: 2)
         let net = try Self.smallNet(&rng)
-        var seen: [String: [Int]] = [:]
-        var reluOutput: Tensor?
-        for name in ["conv1", "pool1", "fc"] { net.hooks[name] = { seen[name] = $0.shape } }
-        net.hooks["relu1"] = { reluOutput = $0 }
-        let y = net.forward(randomTensor([5, 2, 8, 8], &rng))
-        #expect(seen == ["conv1": [5, 4, 8, 8], "pool1": [5, 4, 4, 4], "fc": [5, 3]])
-        #expect(reluOutput?.data.allSatisfy { $0 >= 0 } == true)
-        #expect(y.shape == [5, 3])
+        var seen: [String: ([Int], [Int])] = [:]
+        var calls: [String: ForwardHookCall] = [:]
+        for name in ["conv1", "relu1", "pool1", "fc"] {
+            try net.registerForwardHook(name) { call in
+                seen[call.name] = (call.input.shape, call.output.shape)
+                calls[call.name] = call
+            }
+        }
+        let x = randomTensor([5, 2, 8, 8], &rng)
+        let y = net.forward(x)
+        #expect(seen.mapValues { [$0.0, $0.1] } == [
+            "conv1": [[5, 2, 8, 8], [5, 4, 8, 8]], "relu1": [[5, 4, 8, 8], [5, 4, 8, 8]],
+            "pool1": [[5, 4, 8, 8], [5, 4, 4, 4]], "fc": [[5, 64], [5, 3]],
+        ])
+        let (conv, relu) = (try #require(calls["conv1"]), try #require(calls["relu1"]))
+        #expect(conv.input == x)
+        #expect(conv.module === net.child(named: "conv1"))
+        // relu1's input is conv1's output, un-rectified; its output is the rectified tensor
+        #expect(relu.input == conv.output)
+        #expect(relu.input.data.contains { $0 < 0 })
+        #expect(relu.output.data == conv.output.data.map { max(0, $0) })
+        #expect(calls["fc"]?.output == y)
+    }
+
+    @Test func hooksRunInOrderUntilRemoved() throws {
+        var rng = SeededGenerator(seed: 3)
+        let net = try Self.smallNet(&rng)
+        var order: [String] = []
+        let first = try net.registerForwardHook("pool1") { _ in order.append("first") }
+        let second = try net.registerForwardHook("pool1") { _ in order.append("second") }
+        let x = randomTensor([2, 2, 8, 8], &rng)
+        _ = net.forward(x)
+        #expect(order == ["first", "second"])
+        first.remove()
+        _ = net.forward(x)
+        #expect(order == ["first", "second", "second"])
+        first.remove()   // a second removal does nothing
+        second.remove()
+        _ = net.forward(x)
+        #expect(order.count == 3)
+        #expect(net.fused == [0])   // with its hooks gone, conv1 fuses with relu1 again
+    }
+
+    @Test func hooksReachNestedLayersByPath() throws {
+        var rng = SeededGenerator(seed: 4)
+        let inner = try Self.smallNet(&rng)
+        let net = try Sequential([("features", inner), ("head", ReLU())])
+        var names: [String] = []
+        var reluInput: Tensor?
+        let handle = try net.registerForwardHook("features.relu1") { call in
+            names.append(call.name)
+            reluInput = call.input
+            #expect(call.module is ReLU)
+        }
+        _ = net.forward(randomTensor([2, 2, 8, 8], &rng))
+        #expect(names == ["features.relu1"])
+        #expect(reluInput?.shape == [2, 4, 8, 8])
+        #expect(inner.fused.isEmpty)   // the inner Sequential runs the pair, so it unfuses it
+        handle.remove()
+        _ = net.forward(randomTensor([2, 2, 8, 8], &rng))
+        #expect(names.count == 1)
+        #expect(throws: LayerError.unknownLayer("features.bn9")) { try net.registerForwardHook("features.bn9") { _ in } }
+        #expect(throws: LayerError.unknownLayer("head.x")) { try net.registerForwardHook("head.x") { _ in } }
+        #expect(throws: LayerError.unknownLayer("")) { try net.registerForwardHook("") { _ in } }
     }
 
     @Test func trainAndEvalReachChildren() throws {
@@ -140,12 +196,45 @@ import Testing
             // the un-rectified output
             let hooked = batchNorm ? "bn1" : "conv1"
             var seen: Tensor?
-            fused.hooks[hooked] = { seen = $0 }
+            let handle = try fused.registerForwardHook(hooked) { seen = $0.output }
             let again = fused.forward(x)
             let firstOutput = try #require(seen)
             #expect(firstOutput.data.contains { $0 < 0 })
             #expect(again.data.allSatisfy { $0 >= 0 })
-            fused.hooks[hooked] = nil
+            handle.remove()
         }
+    }
+
+    /// Only a pair with a hooked layer (either one) runs unfused; every output, gradient and
+    /// buffer stays bit-identical to the unhooked network, with and without gradient recording.
+    @Test(arguments: [["relu0"], ["bn1"], ["bn0", "relu1"]])
+    func hooksUnfuseOnlyTheirPair(hooked: [String]) throws {
+        var rng = SeededGenerator(seed: 12)
+        let watched = try Self.fusableNet(batchNorm: true, &rng)
+        rng = SeededGenerator(seed: 12)
+        let plain = try Self.fusableNet(batchNorm: true, &rng)
+        let x = randomTensor([4, 2, 7, 6], &rng), dy = randomTensor([4, 8, 7, 6], &rng)
+        var calls = 0
+        for name in hooked { try watched.registerForwardHook(name) { _ in calls += 1 } }
+
+        let y = watched.forward(x)
+        #expect(y == plain.forward(x))
+        // layers 0 conv0, 1 bn0, 2 relu0, 3 conv1, 4 bn1, 5 relu1: BatchNorms fuse with their ReLU
+        let pairs = [1: ["bn0", "relu0"], 4: ["bn1", "relu1"]]
+        #expect(watched.fused == Set(pairs.filter { Set($0.value).isDisjoint(with: hooked) }.keys))
+        #expect(plain.fused == [1, 4])
+        #expect(calls == hooked.count)
+        #expect(watched.backward(dy) == plain.backward(dy))
+        for ((name, a), (_, b)) in zip(watched.namedParameters(), plain.namedParameters()) {
+            #expect(a.grad == b.grad, "\(name)")
+        }
+        for ((name, a), (_, b)) in zip(watched.namedBuffers(), plain.namedBuffers()) {
+            #expect(a.value == b.value, "\(name)")
+        }
+        // without gradients, holding a hooked layer's input costs a copy but changes nothing
+        watched.eval(); plain.eval()
+        let (evalWatched, evalPlain) = GradientMode.disabled { (watched.forward(x), plain.forward(x)) }
+        #expect(evalWatched == evalPlain)
+        #expect(calls == 2 * hooked.count)
     }
 }

@@ -1,12 +1,16 @@
-/// A layer was configured with arguments PyTorch would also reject.
+/// A layer was configured with arguments PyTorch would also reject, or named a layer that does not exist.
 public enum LayerError: Error, Equatable, CustomStringConvertible {
     /// An argument is out of its valid range; `name` is the PyTorch parameter name.
     case invalidArgument(name: String, value: String, requirement: String)
+    /// No child of a `Sequential` has this name or dotted path.
+    case unknownLayer(String)
 
     public var description: String {
         switch self {
         case let .invalidArgument(name, value, requirement):
             "invalid \(name) = \(value): must be \(requirement)"
+        case let .unknownLayer(path):
+            "no layer named \"\(path)\""
         }
     }
 }

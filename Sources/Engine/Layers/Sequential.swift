@@ -1,16 +1,18 @@
 /// Named layers run in order, as `torch.nn.Sequential` (with an `OrderedDict`).
 ///
-/// Children's parameters are named `"<child>.<param>"` (`conv1.weight`). A forward hook
-/// registered under a child's name receives that child's output on every forward pass,
-/// which is how activation statistics are collected without touching the layers.
+/// Children's parameters are named `"<child>.<param>"` (`conv1.weight`). Forward hooks
+/// (`registerForwardHook`) see a child's input and output on every forward pass, which is how
+/// activation statistics are collected without touching the layers.
 public final class Sequential: Layer {
     public var isTraining = true
     /// The layers with their names, in execution order.
     public let layers: [(String, any Layer)]
-    /// Forward hooks by child name: called with the child's output right after it runs.
-    public var hooks: [String: (Tensor) -> Void] = [:]
+    /// Forward hooks by child name, in registration order (a nested path's hooks live in the
+    /// `Sequential` that runs the layer, which decides its fusion).
+    private var forwardHooks: [String: [ForwardHook]] = [:]
+    private var nextHookID = 0
     /// The indices of the layers that ran fused with the ReLU after them in the last forward.
-    private var fused: Set<Int> = []
+    private(set) var fused: Set<Int> = []
 
     public var children: [(String, any Module)] { layers.map { ($0.0, $0.1 as any Module) } }
 
@@ -39,6 +41,34 @@ public final class Sequential: Layer {
         return (layer as? Sequential)?.child(named: parts[1])
     }
 
+    /// Calls `hook` after the layer at `name` (a child name or a dotted path through nested
+    /// `Sequential`s) runs, with its input and output, as torch's `register_forward_hook`.
+    /// Hooks on one layer run in registration order. A hooked layer or ReLU runs unfused, so that
+    /// the output before rectification exists; results are bit-identical either way.
+    @discardableResult
+    public func registerForwardHook(_ name: String, _ hook: @escaping (ForwardHookCall) -> Void) throws(LayerError) -> HookHandle {
+        guard child(named: name) != nil else { throw .unknownLayer(name) }
+        let parts = name.split(separator: ".")
+        // child(named:) found the path, so every prefix is a Sequential
+        let owner = parts.dropLast().reduce(self) { ($0.child(named: String($1)) as! Sequential) }
+        return owner.addForwardHook(on: String(parts.last!), reportedAs: name, hook)
+    }
+
+    private func addForwardHook(on child: String, reportedAs name: String,
+                                _ hook: @escaping (ForwardHookCall) -> Void) -> HookHandle {
+        nextHookID += 1
+        forwardHooks[child, default: []].append(ForwardHook(id: nextHookID, name: name, call: hook))
+        return HookHandle(owner: self, id: nextHookID)
+    }
+
+    /// Removes the hook with this id, if it is still registered.
+    func removeForwardHook(id: Int) {
+        for (child, hooks) in forwardHooks where hooks.contains(where: { $0.id == id }) {
+            let rest = hooks.filter { $0.id != id }
+            forwardHooks[child] = rest.isEmpty ? nil : rest
+        }
+    }
+
     // x -> layers in order -> y
     public func forward(_ x: Tensor) -> Tensor { forward(consuming: x) }
 
@@ -48,17 +78,25 @@ public final class Sequential: Layer {
         var i = 0
         while i < layers.count {
             let (name, layer) = layers[i]
+            let hooks = forwardHooks.isEmpty ? nil : forwardHooks[name]
             // each activation is handed over, so without gradients the next layer may reuse it
-            if i + 1 < layers.count, let layer = layer as? ReLUFusable, layers[i + 1].1 is ReLU, hooks[name] == nil {
+            if i + 1 < layers.count, let layer = layer as? ReLUFusable, layers[i + 1].1 is ReLU,
+               hooks == nil, forwardHooks.isEmpty || forwardHooks[layers[i + 1].0] == nil {
                 // the layer and the ReLU in one pass over the activations (nobody asked for the
                 // layer's own output): one read and write of the batch fewer each way
                 h = layer.forward(consuming: consume h, rectified: true)
                 fused.insert(i)
-                hooks[layers[i + 1].0]?(h)
                 i += 2
+            } else if let hooks {
+                // holding the input costs a copy only where the layer would have reused its storage
+                let input = h
+                h = layer.forward(consuming: consume h)
+                for hook in hooks {
+                    hook.call(ForwardHookCall(name: hook.name, module: layer, input: input, output: h))
+                }
+                i += 1
             } else {
                 h = layer.forward(consuming: consume h)
-                hooks[name]?(h)
                 i += 1
             }
         }
