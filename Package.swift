@@ -44,7 +44,7 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts", "PNGTestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Engine", "Datasets", "TestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "StudiesTests", dependencies: ["Studies", "Training", "Engine", "Datasets", "TestSupport"]),
+        .testTarget(name: "StudiesTests", dependencies: ["Studies", "Training", "Engine", "Datasets", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Studies", "Training", "Charts", "Datasets", "PNGTestSupport"],
                     exclude: ["Fixtures", "ToyStudy/toy-study.mustache"]),
         .testTarget(name: "EndToEndTests", dependencies: ["bnlab", "Studies", "Training", "Report"]),

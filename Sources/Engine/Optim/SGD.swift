@@ -41,35 +41,53 @@ public final class SGD {
     /// Applies one update from the gradients currently in each parameter's `grad`.
     public func step() {
         for group in paramGroups {
-            let (lr, mu, damp, wd, nesterov) = (group.lr, group.momentum, group.dampening, group.weightDecay, group.nesterov)
             for p in group.parameters {
                 let key = ObjectIdentifier(p)
                 // taken out, so buf's storage stays uniquely referenced while written; without
                 // momentum torch leaves the buffer alone, so it stays stored
-                let stored = mu != 0 ? momentumBuffers.removeValue(forKey: key)?.buffer : nil
-                let first = stored == nil
-                var buf = stored ?? Tensor(zeros: mu != 0 ? p.value.shape : [0])
-                p.value.data.withUnsafeMutableBufferPointer { w in
-                p.grad.data.withUnsafeBufferPointer { g in
-                buf.data.withUnsafeMutableBufferPointer { b in
-                    for i in 0..<w.count {
-                        // d_p = grad + wd·p
-                        var d = wd != 0 ? g[i] + wd * w[i] : g[i]   // as torch: no 0·∞ when wd = 0
-                        if mu != 0 {
-                            // buf = d_p on the first step, else momentum·buf + (1 − dampening)·d_p
-                            b[i] = first ? d : mu * b[i] + (1 - damp) * d
-                            // d_p = nesterov ? d_p + momentum·buf : buf
-                            d = nesterov ? d + mu * b[i] : b[i]
-                        }
-                        // p −= lr·d_p
-                        w[i] -= lr * d
-                    }
-                }
-                }
-                }
-                if mu != 0 { momentumBuffers[key] = (p, buf) }
+                var buf = group.momentum != 0 ? momentumBuffers.removeValue(forKey: key)?.buffer : nil
+                Self.update(&p.value, grad: p.grad, buffer: &buf, group)
+                if group.momentum != 0, let buf { momentumBuffers[key] = (p, buf) }
             }
         }
+    }
+
+    /// The value `step()` would give `p` now, changing neither `p` nor the optimizer's state
+    /// (for probes that look one step ahead, as Santurkar et al.'s internal covariate shift).
+    public func proposedValue(of p: Parameter) -> Tensor {
+        guard let group = paramGroups.first(where: { $0.parameters.contains { $0 === p } }) else { return p.value }
+        var value = p.value
+        var buf = group.momentum != 0 ? momentumBuffer(for: p) : nil
+        Self.update(&value, grad: p.grad, buffer: &buf, group)
+        return value
+    }
+
+    /// One parameter's update under `group`'s hyper-parameters; `buffer` is its momentum buffer
+    /// (nil before the first step with momentum, and then created).
+    private static func update(_ value: inout Tensor, grad: Tensor, buffer: inout Tensor?, _ group: ParamGroup) {
+        let (lr, mu, damp, wd, nesterov) = (group.lr, group.momentum, group.dampening, group.weightDecay, group.nesterov)
+        let first = buffer == nil
+        var buf = buffer ?? Tensor(zeros: mu != 0 ? value.shape : [0])
+        buffer = nil   // buf's storage uniquely referenced while written
+        value.data.withUnsafeMutableBufferPointer { w in
+        grad.data.withUnsafeBufferPointer { g in
+        buf.data.withUnsafeMutableBufferPointer { b in
+            for i in 0..<w.count {
+                // d_p = grad + wd·p
+                var d = wd != 0 ? g[i] + wd * w[i] : g[i]   // as torch: no 0·∞ when wd = 0
+                if mu != 0 {
+                    // buf = d_p on the first step, else momentum·buf + (1 − dampening)·d_p
+                    b[i] = first ? d : mu * b[i] + (1 - damp) * d
+                    // d_p = nesterov ? d_p + momentum·buf : buf
+                    d = nesterov ? d + mu * b[i] : b[i]
+                }
+                // p −= lr·d_p
+                w[i] -= lr * d
+            }
+        }
+        }
+        }
+        if mu != 0 { buffer = buf }
     }
 
     /// Sets every parameter's gradient to zero (torch's `zero_grad`, keeping the storage).

@@ -6,6 +6,7 @@ public struct StudyRegistry: @unchecked Sendable {
     public static let standard = StudyRegistry([
         LRSweepStudy.self,
         CovariateShiftStudy.self,
+        GradientsStudy.self,
     ])
 
     /// The study types, in report order. (Metatypes are immutable, hence `@unchecked Sendable`.)
