@@ -416,7 +416,7 @@ private func deinterleave(_ src: UnsafePointer<Float>, channels: Int, rows: Int,
 //
 // A 2-D transform X ↦ Bᵀ X B applies the 1-D one down every column, then along every row.
 
-typealias Six = (Lanes, Lanes, Lanes, Lanes, Lanes, Lanes)
+private typealias Six = (Lanes, Lanes, Lanes, Lanes, Lanes, Lanes)
 
 /// d ↦ Bᵀ d.
 @inline(__always) private func inputTransform(_ d0: Lanes, _ d1: Lanes, _ d2: Lanes,
