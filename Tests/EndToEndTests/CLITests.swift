@@ -58,6 +58,14 @@ struct CLI {
           iterations: 20
           samples: 200
           seeds: 2
+        gradients:
+          depths: [4]
+          learningRates: [0.1]
+          seeds: 1
+          trainLimit: 128
+          batchSize: 32
+          initBatches: 2
+          probes: 2
         """
 
     @Test func runRenderCompareAndBadInput() throws {

@@ -18,6 +18,14 @@ enum ReportFixture {
         config[CovariateShiftStudy.self].iterations = 30
         config[CovariateShiftStudy.self].samples = 200
         config[CovariateShiftStudy.self].seeds = 3
+        var gradients = GradientsStudy.Config(profile: .quick)
+        gradients.depths = [4]
+        gradients.learningRates = [0.1, 1]
+        gradients.trainLimit = 64
+        gradients.batchSize = 32
+        gradients.initBatches = 2
+        gradients.probes = 2
+        config[GradientsStudy.self] = gradients
         let dataset = try! Dataset.load(.synthetic, syntheticTrainCount: 128, syntheticTestCount: 64)
         return try! Pipeline(config: config, jobs: 2).run(dataset: dataset, bnlabVersion: "test", gitCommit: "abc1234", machine: "test machine")
     }()

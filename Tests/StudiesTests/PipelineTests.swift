@@ -17,6 +17,14 @@ import Training
         c[CovariateShiftStudy.self].iterations = 20
         c[CovariateShiftStudy.self].samples = 200
         c[CovariateShiftStudy.self].seeds = 2
+        var gradients = GradientsStudy.Config(profile: .quick)
+        gradients.depths = [4]
+        gradients.learningRates = [0.1, 1]
+        gradients.trainLimit = 128
+        gradients.batchSize = 32
+        gradients.initBatches = 2
+        gradients.probes = 2
+        c[GradientsStudy.self] = gradients
         return c
     }
 
@@ -28,7 +36,7 @@ import Training
                                   progress: { _ in _ = done.increment() })
         var b = try pipeline2.run(dataset: synthetic, bnlabVersion: "t", gitCommit: nil, machine: "m")
         #expect(done.value == pipeline1.totalWork)
-        #expect(pipeline1.totalWork == 2 * 2 * 3 * 2 + 3)
+        #expect(pipeline1.totalWork == 2 * 2 * 3 * 2 + 3 + 1 * 2 * 2 * 2)
         #expect(a.timings.runs.count == pipeline1.totalWork)
         // Apart from the timings section, the files are byte-identical.
         a.timings = b.timings
@@ -85,7 +93,7 @@ import Training
         #expect(message(#"{"lrSweep": {"learningRates": []}}"#).contains("empty"))
         #expect(message(#"{"lrSweep": {"depths": [0]}}"#).hasPrefix("lrSweep.depths[0]:"))
         #expect(message(#"{"lrSweep": {"batchSize": 0}}"#).hasPrefix("lrSweep.batchSize:"))
-        #expect(message(#"{"studies": ["lr-sweep", "nope"]}"#).contains("valid: lr-sweep, covariate-shift"))
+        #expect(message(#"{"studies": ["lr-sweep", "nope"]}"#).contains("valid: lr-sweep, covariate-shift, gradients"))
         #expect(message(#"{"lrSweep": {"epochs": "two"}}"#).hasPrefix("lrSweep.epochs: has the wrong type"))
         #expect(message("profile: [", "yaml").contains("not valid YAML"))
         #expect(message(#"{"profile": "huge"}"#).hasPrefix("profile: unknown profile"))

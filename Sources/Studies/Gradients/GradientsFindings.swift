@@ -46,7 +46,8 @@ extension GradientsStudy {
         /// Per seed: the median over probes of the mean relative ICS of the layers after the first.
         public var icsWithBN: Spread
         public var icsWithoutBN: Spread
-        /// Santurkar: BN does not reduce ICS. Agrees when BN's is not smaller beyond noise.
+        /// Santurkar: BN does not reduce ICS. Agrees when BN's is not smaller beyond noise; inconclusive
+        /// unless both arms trained in at least two seeds.
         public var icsVerdict: Verdict
         /// Per seed: the median over probes of the effective β-smoothness.
         public var betaWithBN: Spread
@@ -105,19 +106,23 @@ extension GradientsStudy {
                 let bn = at.filter(\.batchNorm), plain = at.filter { !$0.batchNorm }
                 let icsBN = Spread(bn.map(Self.ics)), icsPlain = Spread(plain.map(Self.ics))
                 let betaBN = Spread(bn.map(Self.beta)), betaPlain = Spread(plain.map(Self.beta))
-                let icsVerdict: Verdict = switch icsBN.compared(to: icsPlain) {
+                // Santurkar's claims are about networks that train: with an arm that did not train in
+                // at least two seeds the comparison says nothing about them.
+                let trainedBN = bn.filter { !$0.failed }.count, trainedPlain = plain.filter { !$0.failed }.count
+                let comparable = trainedBN >= 2 && trainedPlain >= 2
+                let icsVerdict: Verdict = switch comparable ? icsBN.compared(to: icsPlain) : nil {
                 case 1?, 0?: .agrees
                 case (-1)?: .differs
                 default: .inconclusive
                 }
-                let betaVerdict: Verdict = switch betaPlain.compared(to: betaBN) {
+                let betaVerdict: Verdict = switch comparable ? betaPlain.compared(to: betaBN) : nil {
                 case 1?: .agrees
                 case (-1)?: .differs
                 default: .inconclusive
                 }
                 return AtLearningRate(learningRate: lr, icsWithBN: icsBN, icsWithoutBN: icsPlain, icsVerdict: icsVerdict,
                                       betaWithBN: betaBN, betaWithoutBN: betaPlain, betaVerdict: betaVerdict,
-                                      trainedWithBN: bn.filter { !$0.failed }.count, trainedWithoutBN: plain.filter { !$0.failed }.count)
+                                      trainedWithBN: trainedBN, trainedWithoutBN: trainedPlain)
             }
         }
 

@@ -1,0 +1,33 @@
+import Foundation
+import Studies
+
+extension GradientsStudy: ReportableStudy {
+    public func figures(of result: Result, in run: RunResults) -> [ReportFigure] { GradientsFigures.all(result) }
+
+    /// Per network: growth at initialisation against Yang et al., tails against Bjorck et al., and
+    /// at each learning rate ICS and β against Santurkar et al., each with its verdict.
+    public func findings(of r: Result, in run: RunResults) -> [FindingSentence] {
+        let f = GradientsReportFormat.self
+        let seeds = r.config.seeds == 1 ? "one seed" : "mean ± std over \(r.config.seeds) seeds"
+        return r.findings.map { x in
+            var text = "At initialisation, gradients grow by \(f.spread(x.growthWithBN)) per layer towards the input with BN "
+                + "(Yang et al. predict \(ReportFormat.number(Self.predictedGrowth)): \(x.growthVerdict.rawValue)) and by "
+                + "\(f.spread(x.growthWithoutBN)) without. The middle layer's gradient entries have excess kurtosis "
+                + "\(f.spread(x.kurtosisWithBN)) with BN and \(f.spread(x.kurtosisWithoutBN)) without "
+                + "(Bjorck et al. found heavier tails without BN: \(x.tailsVerdict.rawValue))."
+            for a in x.atLearningRates {
+                text += " At LR \(ReportFormat.learningRate(Double(a.learningRate))), relative ICS is \(f.spread(a.icsWithBN)) with BN and "
+                    + "\(f.spread(a.icsWithoutBN)) without (Santurkar et al. found BN does not reduce it: \(a.icsVerdict.rawValue)); "
+                    + "effective β-smoothness is \(f.spread(a.betaWithBN)) with BN and \(f.spread(a.betaWithoutBN)) without "
+                    + "(Santurkar et al. found BN smooths the landscape: \(a.betaVerdict.rawValue))."
+                for (arm, trained) in [("with", a.trainedWithBN), ("without", a.trainedWithoutBN)] where trained < r.config.seeds {
+                    text += " \(arm.prefix(1).uppercased() + arm.dropFirst()) BN, \(r.config.seeds - trained) of \(r.config.seeds) runs at this rate failed to train"
+                        + (trained < 2 ? ", so these comparisons cannot test the paper's claims about training networks." : ".")
+                }
+            }
+            return FindingSentence(lead: "Gradients, \(GradientsFigures.network(x.depth))", text: text + " (\(seeds).)")
+        }
+    }
+
+    public func view(of result: Result, in section: ReportSection) -> Any { GradientsView(result, in: section) }
+}
