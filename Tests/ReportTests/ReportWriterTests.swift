@@ -22,7 +22,7 @@ struct ReportWriterTests {
         let check = HTMLCheck(html)
         #expect(check.problems.isEmpty, "\(check.problems)")
         let names = ["lr-sweep-accuracy", "lr-sweep-heatmap", "lr-sweep-loss-depth2", "lr-sweep-loss-depth3", "covariate-shift-drift",
-                     "gradients-init-norms", "gradients-histogram", "gradients-ics", "gradients-landscape-depth4", "gradients-norms-depth4"]
+                     "gradients-init-norms", "gradients-histogram", "gradients-ics", "gradients-ics-layers", "gradients-landscape-depth4", "gradients-norms-depth4"]
         #expect(check.images.compactMap { $0["src"] } == names.map { "figures/\($0).png" })
         for img in check.images {
             let src = try #require(img["src"])
@@ -87,7 +87,7 @@ struct ReportWriterTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let check = HTMLCheck(html)
         #expect(check.problems.isEmpty)
-        #expect(check.images.count == 10)
+        #expect(check.images.count == 11)
         for img in check.images {
             let src = try #require(img["src"])
             #expect(src.hasPrefix("data:image/png;base64,"))

@@ -11,6 +11,7 @@ enum GradientsFigures {
         var figures = [initialNorms(r), histogram(r)]
         figures += r.config.depths.map { normsOverTraining(r, depth: $0) }
         figures.append(ics(r))
+        figures.append(icsPerLayer(r))
         figures += r.config.depths.map { landscape(r, depth: $0) }
         return figures
     }
@@ -184,6 +185,40 @@ enum GradientsFigures {
                 + "before i have taken this step's update, on the same batch (Santurkar et al. 2018, §2.2). Plotted: the mean over those layers"
                 + (r.config.seeds > 1 ? ", then over seeds (band: ± one standard deviation)" : "")
                 + ". Larger ‖G − G′‖ / ‖G‖ and smaller cosine mean more shift.")
+    }
+
+    /// Santurkar's relative ICS of each weight layer, averaged over the probes and seeds.
+    static func icsPerLayer(_ r: G.Result) -> ReportFigure {
+        let combos = r.config.depths.flatMap { d in r.config.learningRates.map { (d, $0) } }
+        var fig = Figure(widthInches: 9, heightInches: 2.9, title: "Internal covariate shift per layer")
+        fig.columns = max(1, combos.count)
+        fig.sharedLegend = true
+        for (depth, lr) in combos {
+            var ax = Axes(title: "depth \(depth), LR \(ReportFormat.learningRate(Double(lr)))", xLabel: "weight layer",
+                          yLabel: "‖G − G′‖ / ‖G‖", yScale: .log)
+            ax.stopLabel = nil
+            for bn in [true, false] {
+                let runs = r.runs.filter { $0.depth == depth && $0.batchNorm == bn && $0.learningRate == lr }
+                // Per run: each layer's mean over the probes; then mean ± std over seeds. Layer 1 has no layers before it.
+                let perRun = runs.map { run in
+                    (1..<(depth + 1)).map { layer in
+                        let v = run.probes.compactMap { layer < $0.icsRelative.count ? $0.icsRelative[layer] : nil }.filter(\.isFinite)
+                        return v.isEmpty ? .nan : v.reduce(0, +) / Double(v.count)
+                    }
+                }
+                let (m, s) = meanStd(perRun)
+                ax.line(x: m.indices.map { Double($0 + 2) }, y: m, label: ArmStyle.label(batchNorm: bn),
+                        color: ArmStyle.color(batchNorm: bn), width: 1.8, marker: ArmStyle.marker(batchNorm: bn),
+                        markerSize: 4, spread: r.config.seeds > 1 ? s : nil)
+            }
+            fig.panels.append(ax)
+        }
+        return ReportFigure(
+            name: "gradients-ics-layers", study: G.id, figure: fig,
+            alt: "Line charts of internal covariate shift for each weight layer after the first, on a log scale, with and without batch normalization, "
+                + "one panel per network depth and learning rate.",
+            caption: "Relative internal covariate shift ‖G − G′‖ / ‖G‖ of each weight layer (the first has no layers before it), averaged over "
+                + "the probed steps" + (r.config.seeds > 1 ? " and then over seeds (band: ± one standard deviation)" : "") + ".")
     }
 
     /// The loss and gradient along the gradient direction at the probed steps, for one depth.

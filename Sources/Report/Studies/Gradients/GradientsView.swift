@@ -9,6 +9,7 @@ struct GradientsView {
     var histogramFigure: FigureView?
     var normFigures: [FigureView]
     var icsFigure: FigureView?
+    var icsLayersFigure: FigureView?
     var landscapeFigures: [FigureView]
     var initRows: [InitRow]
     var trainingRows: [TrainingRow]
@@ -31,7 +32,8 @@ struct GradientsView {
     struct TrainingRow {
         var network: String
         var lr: String
-        var trained: String
+        var trainedBN: String
+        var trainedPlain: String
         var icsBN: String
         var icsPlain: String
         var icsVerdict: String
@@ -61,6 +63,7 @@ extension GradientsView {
         histogramFigure = section.figure("gradients-histogram")
         normFigures = c.depths.compactMap { section.figure("gradients-norms-depth\($0)") }
         icsFigure = section.figure("gradients-ics")
+        icsLayersFigure = section.figure("gradients-ics-layers")
         landscapeFigures = c.depths.compactMap { section.figure("gradients-landscape-depth\($0)") }
         reproduce = section.reproduce
         let f = GradientsReportFormat.self
@@ -79,7 +82,7 @@ extension GradientsView {
             x.atLearningRates.enumerated().map { k, a in
                 TrainingRow(network: k == 0 ? GradientsFigures.network(x.depth) : "",
                             lr: ReportFormat.learningRate(Double(a.learningRate)),
-                            trained: "\(a.trainedWithBN)/\(c.seeds) with BN, \(a.trainedWithoutBN)/\(c.seeds) without",
+                            trainedBN: "\(a.trainedWithBN)/\(c.seeds)", trainedPlain: "\(a.trainedWithoutBN)/\(c.seeds)",
                             icsBN: f.spread(a.icsWithBN), icsPlain: f.spread(a.icsWithoutBN), icsVerdict: a.icsVerdict.rawValue,
                             betaBN: f.spread(a.betaWithBN), betaPlain: f.spread(a.betaWithoutBN), betaVerdict: a.betaVerdict.rawValue,
                             startsGroup: k == 0)
