@@ -6,16 +6,26 @@
 /// `running = (1 − momentum) · running + momentum · batch`; `momentum == nil` uses the cumulative
 /// average factor `1 / num_batches_tracked`. Evaluation mode normalises with the running statistics.
 ///
-/// A training batch with a single value per channel (`N · L == 1`) has no spread, and PyTorch
-/// rejects it ("Expected more than 1 value per channel"). Here such a batch is normalised with the
-/// running statistics, as in evaluation mode, and leaves the running statistics and
-/// `num_batches_tracked` untouched; `lastForwardUsedBatchStatistics` reports which path ran.
+/// `trackRunningStats == false` (PyTorch's `track_running_stats=False`): no running statistics
+/// and no buffers; batch statistics normalise in evaluation mode too.
+///
+/// A batch normalised with batch statistics that has a single value per channel (`N · L == 1`)
+/// has no spread, and PyTorch rejects it ("Expected more than 1 value per channel when
+/// training"). `forward(checked:)` throws that error (`LayerError.singleValuePerChannel`). The
+/// unchecked `forward` instead normalises such a batch with the running statistics, as in
+/// evaluation mode (or, without running statistics, with mean = x and variance 0, so y = β), and
+/// leaves the running statistics and `num_batches_tracked` untouched;
+/// `lastForwardUsedBatchStatistics` reports which path ran.
 public class BatchNorm: Layer, ReLUFusable {
     public var isTraining = true
     public let numFeatures: Int
     public let eps: Float
-    /// The running-average factor; `nil` means a cumulative moving average.
-    public let momentum: Float?
+    /// The running-average factor; `nil` means a cumulative moving average (factor
+    /// 1 / `num_batches_tracked`). Variable, as in PyTorch, so that `updateBatchNorm` can set it
+    /// to `nil` for a recalibration pass and put it back.
+    public var momentum: Float?
+    /// Whether the layer keeps running statistics (PyTorch's `track_running_stats`).
+    public let trackRunningStats: Bool
     /// Scale γ, `[C]`, ones; `nil` when `affine` is false.
     public let weight: Parameter?
     /// Shift β, `[C]`, zeros; `nil` when `affine` is false.
@@ -39,12 +49,13 @@ public class BatchNorm: Layer, ReLUFusable {
     private var invstd = [Float]()           // [C]
     private var rectified = false            // whether the last forward applied a ReLU (fused)
 
-    init(numFeatures: Int, eps: Float, momentum: Float?, affine: Bool,
+    init(numFeatures: Int, eps: Float, momentum: Float?, affine: Bool, trackRunningStats: Bool,
          acceptedRanks: Set<Int>, typeName: String) {
         precondition(numFeatures > 0, "\(typeName): numFeatures must be positive")
         self.numFeatures = numFeatures
         self.eps = eps
         self.momentum = momentum
+        self.trackRunningStats = trackRunningStats
         self.weight = affine ? Parameter(Tensor(repeating: 1, shape: [numFeatures])) : nil
         self.bias = affine ? Parameter(Tensor(zeros: [numFeatures])) : nil
         self.runningMean = Buffer(Tensor(zeros: [numFeatures]))
@@ -59,9 +70,42 @@ public class BatchNorm: Layer, ReLUFusable {
         return [("weight", weight), ("bias", bias)]
     }
 
+    /// `running_mean`, `running_var` and `num_batches_tracked`; none without `trackRunningStats`
+    /// (PyTorch registers them as `None`, so they are absent from its state_dict).
     public var localBuffers: [(String, Buffer)] {
-        [("running_mean", runningMean), ("running_var", runningVar),
-         ("num_batches_tracked", numBatchesTracked)]
+        guard trackRunningStats else { return [] }
+        return [("running_mean", runningMean), ("running_var", runningVar),
+                ("num_batches_tracked", numBatchesTracked)]
+    }
+
+    /// Whether a forward pass in the current mode normalises with batch statistics (training, or
+    /// any mode without running statistics), as PyTorch's `bn_training`.
+    public var usesBatchStatistics: Bool { isTraining || !trackRunningStats }
+
+    /// PyTorch's `reset_running_stats()`: running mean 0, running variance 1, `num_batches_tracked` 0.
+    public func resetRunningStats() {
+        guard trackRunningStats else { return }
+        runningMean.value = Tensor(zeros: [numFeatures])
+        runningVar.value = Tensor(repeating: 1, shape: [numFeatures])
+        numBatchesTracked.value = Tensor(scalar: 0)
+    }
+
+    /// Throws what PyTorch raises for an input of this shape in the current mode: a wrong rank or
+    /// channel count, or a single value per channel where batch statistics are needed.
+    public func checkInput(_ shape: [Int]) throws(LayerError) {
+        guard acceptedRanks.contains(shape.count), shape[1] == numFeatures, shape.allSatisfy({ $0 > 0 }) else {
+            throw .invalidArgument(name: "input", value: "of size \(shape)",
+                                   requirement: "of rank \(acceptedRanks.sorted().map(String.init).joined(separator: " or ")) with \(numFeatures) channels (\(typeName))")
+        }
+        if usesBatchStatistics && shape[0] * shape.dropFirst(2).reduce(1, *) == 1 {
+            throw .singleValuePerChannel(shape: shape)
+        }
+    }
+
+    /// `forward`, after `checkInput`: throws PyTorch's error where the unchecked `forward` falls back.
+    public func forward(checked x: Tensor) throws(LayerError) -> Tensor {
+        try checkInput(x.shape)
+        return forward(x)
     }
 
     /// N, C and L (the product of the trailing spatial dims) of an input shape.
@@ -107,11 +151,17 @@ public class BatchNorm: Layer, ReLUFusable {
     private func statistics(_ x: Tensor) -> (mean: [Float], invstd: [Float]) {
         let (n, c, l) = dims(x.shape)
         let m = n * l                                    // values per channel
-        let useBatch = isTraining && m > 1
+        let useBatch = usesBatchStatistics && m > 1
         lastForwardUsedBatchStatistics = useBatch
 
         var mean = runningMean.value.data
         var variance = runningVar.value.data
+        if !useBatch && !trackRunningStats {
+            // one value per channel and no running statistics (PyTorch raises; see forward(checked:)):
+            // the value itself with no spread
+            mean = Array(x.data.prefix(c))
+            variance = [Float](repeating: 0, count: c)
+        }
         if useBatch {
             // Each plane x[i, ch, :] gets its own mean and centred sum of squares (two passes over
             // a plane that stays in cache); the planes of a channel are then combined in Double
@@ -146,7 +196,7 @@ public class BatchNorm: Layer, ReLUFusable {
                 variance[ch] = Float(m2 / Double(m))            // biased, to normalise
                 unbiased[ch] = Float(m2 / Double(m - 1))
             }
-            updateRunningStatistics(mean: mean, unbiasedVariance: unbiased)
+            if isTraining && trackRunningStats { updateRunningStatistics(mean: mean, unbiasedVariance: unbiased) }
         }
 
         let invstd = variance.map { 1 / ($0 + eps).squareRoot() }

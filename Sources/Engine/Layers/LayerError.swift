@@ -4,6 +4,8 @@ public enum LayerError: Error, Equatable, CustomStringConvertible {
     case invalidArgument(name: String, value: String, requirement: String)
     /// No child of a `Sequential` has this name or dotted path.
     case unknownLayer(String)
+    /// A BatchNorm normalising with batch statistics got one value per channel (PyTorch's ValueError).
+    case singleValuePerChannel(shape: [Int])
 
     public var description: String {
         switch self {
@@ -11,6 +13,8 @@ public enum LayerError: Error, Equatable, CustomStringConvertible {
             "invalid \(name) = \(value): must be \(requirement)"
         case let .unknownLayer(path):
             "no layer named \"\(path)\""
+        case let .singleValuePerChannel(shape):
+            "Expected more than 1 value per channel when training, got input size \(shape)"
         }
     }
 }

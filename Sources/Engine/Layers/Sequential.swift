@@ -73,12 +73,35 @@ public final class Sequential: Layer {
     public func forward(_ x: Tensor) -> Tensor { forward(consuming: x) }
 
     public func forward(consuming x: consuming Tensor) -> Tensor {
+        do { return try run(x, checked: false) } catch {
+            preconditionFailure("an unchecked forward pass throws nothing: \(error)")
+        }
+    }
+
+    /// `forward`, throwing what PyTorch raises where a layer would otherwise fall back: a
+    /// BatchNorm that normalises with batch statistics and gets one value per channel (or an
+    /// input of the wrong shape) throws `LayerError` before it runs, in nested `Sequential`s too.
+    public func forward(checked x: Tensor) throws(LayerError) -> Tensor { try run(x, checked: true) }
+
+    private func run(_ x: consuming Tensor, checked: Bool) throws(LayerError) -> Tensor {
         var h = consume x
         fused = []
         var i = 0
         while i < layers.count {
             let (name, layer) = layers[i]
             let hooks = forwardHooks.isEmpty ? nil : forwardHooks[name]
+            if checked {
+                if let bn = layer as? BatchNorm { try bn.checkInput(h.shape) }
+                if let nested = layer as? Sequential {
+                    let input = h
+                    h = try nested.run(consume h, checked: true)
+                    for hook in hooks ?? [] {
+                        hook.call(ForwardHookCall(name: hook.name, module: layer, input: input, output: h))
+                    }
+                    i += 1
+                    continue
+                }
+            }
             // each activation is handed over, so without gradients the next layer may reuse it
             if i + 1 < layers.count, let layer = layer as? ReLUFusable, layers[i + 1].1 is ReLU,
                hooks == nil, forwardHooks.isEmpty || forwardHooks[layers[i + 1].0] == nil {

@@ -14,6 +14,11 @@ extension ModelSpec {
                       inputGradient: Bool = false) throws -> Sequential {
         try validate()
         let model = try layers(rng: &rng, initialization: initialization)
+        if dropoutPlacement != nil {
+            // drawn after every weight, so the arms with and without dropout share their weights
+            var masks = rng.split()
+            for case let d as Dropout in model.allModules() { d.generator = SeededGenerator(seed: masks.next()) }
+        }
         if let first = model.layers.first?.1 as? Conv2d { first.computesInputGradient = inputGradient }
         return model
     }
@@ -28,9 +33,9 @@ extension ModelSpec {
         case .convnet, .convnetBN, .convnetBNDropout:
             let bn = norm == .batch
             var layers: [(String, any Layer)] = [("conv1", try conv(c, 16))]
-            if bn { layers.append(("bn1", BatchNorm2d(numFeatures: 16))) }
+            if bn { layers.append(("bn1", batchNorm2d(16))) }
             layers += [("relu1", ReLU()), ("pool1", try MaxPool2d(kernelSize: 2)), ("conv2", try conv(16, 32))]
-            if bn { layers.append(("bn2", BatchNorm2d(numFeatures: 32))) }
+            if bn { layers.append(("bn2", batchNorm2d(32))) }
             layers += [("relu2", ReLU()), ("pool2", try MaxPool2d(kernelSize: 2)), ("flatten", Flatten())]
             if family == .convnetBNDropout { layers.append(("dropout", try Dropout(p: dropout, seed: rng.next()))) }
             layers.append(("fc", try Linear(inFeatures: flat, outFeatures: classes, initialization: initialization, rng: &rng)))
@@ -43,6 +48,7 @@ extension ModelSpec {
             var (channels, side) = (c, (h, w))
             for i in 0..<depth {
                 let width = i == 0 ? 16 : 32
+                if i > 0, dropoutPlacement == .beforeNorm { layers.append(try Dropout(p: dropout, seed: 0)) }
                 layers.append(try conv(channels, width))
                 if let n = normLayer(width, side) { layers.append(n) }
                 layers.append(ReLU())
@@ -53,20 +59,27 @@ extension ModelSpec {
                 channels = width
             }
             layers.append(Flatten())
+            if dropoutPlacement == .afterNorm { layers.append(try Dropout(p: dropout, seed: 0)) }
             layers.append(try Linear(inFeatures: flat, outFeatures: classes, initialization: initialization, rng: &rng))
             return Sequential(layers)
         }
+    }
+
+    /// A BatchNorm2d with this spec's running-statistics options.
+    private func batchNorm2d(_ channels: Int) -> BatchNorm2d {
+        let o = batchNorm ?? BatchNormOptions()
+        return BatchNorm2d(numFeatures: channels, momentum: o.momentum.value, trackRunningStats: o.trackRunningStats)
     }
 
     /// The normalisation layer of a `deep` block; `side` is the block's spatial size.
     private func normLayer(_ channels: Int, _ side: (Int, Int)) -> (any Layer)? {
         switch norm {
         case .none: return nil
-        case .batch: return BatchNorm2d(numFeatures: channels)
+        case .batch: return batchNorm2d(channels)
         // nn.LayerNorm([C, H, W]): statistics and affine over the whole feature map.
         case .layer: return LayerNorm(normalizedShape: [channels, side.0, side.1])
         // Wu & He's groups of channels; 8 groups of 2 or 4 channels at these widths.
-        case .group: return GroupNorm(numGroups: 8, numChannels: channels)
+        case .group: return GroupNorm(numGroups: groups ?? Self.defaultGroups, numChannels: channels)
         // Affine, unlike PyTorch's default, so every arm has the same learnable scale and shift.
         case .instance: return InstanceNorm2d(numFeatures: channels, affine: true)
         }

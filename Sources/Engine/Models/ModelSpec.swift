@@ -3,6 +3,64 @@ public enum NormKind: String, Codable, Sendable, CaseIterable {
     case none, batch, layer, group, instance
 }
 
+/// How a model's BatchNorm layers keep running statistics (PyTorch's `momentum` and
+/// `track_running_stats`).
+public struct BatchNormOptions: Codable, Sendable, Equatable {
+    /// The running-average factor.
+    public enum Momentum: Codable, Sendable, Equatable, CustomStringConvertible {
+        /// `running = (1 − m)·running + m·batch`.
+        case exponential(Float)
+        /// PyTorch's `momentum=None`: the cumulative average, factor 1 / `num_batches_tracked`.
+        case cumulative
+
+        /// The layer's `momentum` (nil for the cumulative average).
+        public var value: Float? { if case .exponential(let m) = self { m } else { nil } }
+
+        public var description: String {
+            switch self {
+            case .exponential(let m): "\(m)"
+            case .cumulative: "None"
+            }
+        }
+
+        /// A number, or the string "cumulative".
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.singleValueContainer()
+            if let m = try? c.decode(Float.self) { self = .exponential(m); return }
+            guard try c.decode(String.self) == "cumulative" else {
+                throw DecodingError.dataCorruptedError(in: c, debugDescription: "momentum must be a number in (0, 1] or \"cumulative\"")
+            }
+            self = .cumulative
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.singleValueContainer()
+            switch self {
+            case .exponential(let m): try c.encode(m)
+            case .cumulative: try c.encode("cumulative")
+            }
+        }
+    }
+
+    public var momentum: Momentum
+    /// false: no running statistics; batch statistics in evaluation mode too.
+    public var trackRunningStats: Bool
+
+    /// PyTorch's defaults: momentum 0.1, tracked.
+    public init(momentum: Momentum = .exponential(0.1), trackRunningStats: Bool = true) {
+        self.momentum = momentum
+        self.trackRunningStats = trackRunningStats
+    }
+}
+
+/// Where a `deep` network's dropout layers go (Li et al. 2019's two arrangements).
+public enum DropoutPlacement: String, Codable, Sendable, CaseIterable {
+    /// Before every convolution but the first, so each dropout feeds a BatchNorm (after a conv).
+    case beforeNorm = "before-norm"
+    /// Once, before the classifier: after every BatchNorm.
+    case afterNorm = "after-norm"
+}
+
 /// A model architecture by name and parameters: enough to rebuild it and to describe a checkpoint.
 ///
 /// Command-line names: `convnet-bn` (the seed's ConvNetWithBN), `convnet` (its twin without BN),
@@ -27,9 +85,19 @@ public struct ModelSpec: Codable, Sendable, Equatable, CustomStringConvertible {
     public var dropout: Float
     /// Number of classes.
     public var classes: Int
+    /// BatchNorm's running statistics; nil: PyTorch's defaults (momentum 0.1, tracked).
+    public var batchNorm: BatchNormOptions?
+    /// GroupNorm's number of groups (`deep` with `norm: group`); nil: 8.
+    public var groups: Int?
+    /// Where dropout goes in a `deep` network (with probability `dropout`); nil: no dropout.
+    public var dropoutPlacement: DropoutPlacement?
+
+    /// GroupNorm's groups when `groups` is nil: 2 channels per group at width 16, 4 at width 32.
+    public static let defaultGroups = 8
 
     public init(family: Family, inputShape: [Int] = [1, 28, 28], depth: Int = 2, norm: NormKind? = nil,
-                dropout: Float = 0.5, classes: Int = 10) {
+                dropout: Float = 0.5, classes: Int = 10, batchNorm: BatchNormOptions? = nil,
+                groups: Int? = nil, dropoutPlacement: DropoutPlacement? = nil) {
         self.family = family
         self.inputShape = inputShape
         self.depth = family == .deep ? depth : 2
@@ -38,8 +106,11 @@ public struct ModelSpec: Codable, Sendable, Equatable, CustomStringConvertible {
         case .convnet: self.norm = .none
         case .deep: self.norm = norm ?? .none
         }
-        self.dropout = family == .convnetBNDropout ? dropout : 0
+        self.dropoutPlacement = family == .deep ? dropoutPlacement : nil
+        self.dropout = family == .convnetBNDropout || self.dropoutPlacement != nil ? dropout : 0
         self.classes = classes
+        self.batchNorm = batchNorm
+        self.groups = family == .deep && self.norm == .group ? groups : nil
     }
 
     /// The same architecture with another normalisation: the "twin" used for BN/no-BN comparisons.
@@ -56,7 +127,13 @@ public struct ModelSpec: Codable, Sendable, Equatable, CustomStringConvertible {
 
     /// A short human-readable name, e.g. `deep-6-batch`.
     public var description: String {
-        family == .deep ? "deep-\(depth)-\(norm.rawValue)" : family.rawValue
+        var name = family == .deep ? "deep-\(depth)-\(norm.rawValue)" : family.rawValue
+        if let groups { name += "-g\(groups)" }
+        if let p = dropoutPlacement { name += "-dropout-\(p.rawValue)" }
+        if let o = batchNorm, o != BatchNormOptions() {
+            name += o.trackRunningStats ? "-momentum-\(o.momentum)" : "-untracked"
+        }
+        return name
     }
 
     /// Checks the parameters, naming what is wrong.
@@ -71,6 +148,12 @@ public struct ModelSpec: Codable, Sendable, Equatable, CustomStringConvertible {
         guard depth <= 64 else { throw .invalid("depth must be at most 64, got \(depth)") }
         guard (0..<1).contains(dropout) else { throw .invalid("dropout must be in [0, 1), got \(dropout)") }
         guard classes >= 2 else { throw .invalid("classes must be at least 2, got \(classes)") }
+        if let groups, ![1, 2, 4, 8, 16].contains(groups) {
+            throw .invalid("groups must divide the widths 16 and 32: 1, 2, 4, 8 or 16, got \(groups)")
+        }
+        if case .exponential(let m)? = batchNorm?.momentum, !(m > 0 && m <= 1) {
+            throw .invalid("BatchNorm momentum must be in (0, 1] or cumulative, got \(m)")
+        }
     }
 }
 
