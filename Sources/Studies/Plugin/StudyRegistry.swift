@@ -7,6 +7,9 @@ public struct StudyRegistry: @unchecked Sendable {
         LRSweepStudy.self,
         CovariateShiftStudy.self,
         GradientsStudy.self,
+        RunningStatsStudy.self,
+        BatchSizeStudy.self,
+        DropoutStudy.self,
     ])
 
     /// The study types, in report order. (Metatypes are immutable, hence `@unchecked Sendable`.)
