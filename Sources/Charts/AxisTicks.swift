@@ -55,6 +55,24 @@ struct AxisTicks {
             return last
         }
 
+        // log2: powers of two, thinned to every 2nd, 3rd… while labels collide
+        if scale == .log2 {
+            let (vmin, vmax) = (min(lower, upper), max(lower, upper))
+            guard vmin > 0, vmin.isFinite, vmax.isFinite else { return AxisTicks() }
+            let e0 = Int(ceil(Foundation.log2(vmin) - 1e-9)), e1 = Int(floor(Foundation.log2(vmax) + 1e-9))
+            guard e0 <= e1 else { return AxisTicks() }
+            let all = (e0...e1).map { pow(2, Double($0)) }
+            func label(_ v: Double) -> String {
+                v >= 1 ? String(Int(v)) : "2" + TickFormatter.superscript(Int(Foundation.log2(v).rounded()))
+            }
+            var last = AxisTicks()
+            for k in 1...max(1, all.count) {
+                last = AxisTicks(major: all.enumerated().map { i, v in (value: v, label: i % k == 0 ? label(v) : nil) })
+                if fits(last.major) { return last }
+            }
+            return last
+        }
+
         // log: decades, thinned to every 2nd, 3rd… decade while labels collide
         var last = AxisTicks()
         for maxTicks in stride(from: start + 1, through: 1, by: -1) {

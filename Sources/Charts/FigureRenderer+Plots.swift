@@ -99,7 +99,7 @@ extension FigureRenderer {
     func barRects(_ i: Int, _ xm: AxisMap, _ ym: AxisMap) -> [(rect: Rect, color: Color)] {
         let ax = figure.panels[i]
         var out: [(rect: Rect, color: Color)] = []
-        let base = ax.yScale == .log ? ym.start : ym(0)
+        let base = ax.yScale.isLogarithmic ? ym.start : ym(0)
         for p in ax.plots {
             guard case .bars(let g) = p, !g.series.isEmpty else { continue }
             let w = 0.8 / Double(g.series.count)
@@ -117,7 +117,7 @@ extension FigureRenderer {
     func histogramRects(_ i: Int, _ xm: AxisMap, _ ym: AxisMap) -> [(rect: Rect, color: Color)] {
         let ax = figure.panels[i], d = data[i]
         let colors = ax.plots.compactMap { if case .histogram(let h) = $0 { h.color } else { nil } }
-        let base = ax.yScale == .log ? ym.start : ym(0)
+        let base = ax.yScale.isLogarithmic ? ym.start : ym(0)
         var out: [(rect: Rect, color: Color)] = []
         for (s, counts) in d.histogramCounts.enumerated() {
             for (b, c) in counts.enumerated() where c > 0 && ax.yScale.accepts(c) {
@@ -137,7 +137,7 @@ extension FigureRenderer {
     func drawHistogramOutlines(_ i: Int, _ xm: AxisMap, _ ym: AxisMap) {
         let ax = figure.panels[i], d = data[i]
         let colors = ax.plots.compactMap { if case .histogram(let h) = $0 { h.color } else { nil } }
-        let base = ax.yScale == .log ? ym.start : ym(0)
+        let base = ax.yScale.isLogarithmic ? ym.start : ym(0)
         for (s, counts) in d.histogramCounts.enumerated() {
             var p = Path()
             p.move(to: Point(xm(d.histogramEdges[0]), base))

@@ -114,8 +114,8 @@ struct PanelData {
         (yLower, yUpper) = ys.viewLimits(sy)
         if let l = ax.xLimits { (xLower, xUpper) = (l.lowerBound, l.upperBound) }
         if let l = ax.yLimits { (yLower, yUpper) = (l.lowerBound, l.upperBound) }
-        if sx == .log && (xLower <= 0 || xUpper <= 0) { (xLower, xUpper) = (1, 10); hasData = false }
-        if sy == .log && (yLower <= 0 || yUpper <= 0) { (yLower, yUpper) = (1, 10); hasData = false }
+        if sx.isLogarithmic && (xLower <= 0 || xUpper <= 0) { (xLower, xUpper) = (1, 10); hasData = false }
+        if sy.isLogarithmic && (yLower <= 0 || yUpper <= 0) { (yLower, yUpper) = (1, 10); hasData = false }
     }
 
     /// The heatmap's colour limits: explicit, else the finite data range (±max|v| when diverging).
@@ -143,11 +143,11 @@ struct Extent {
     mutating func add(_ v: Double, _ s: Scale) { if s.accepts(v) { add(v) } }
 
     func viewLimits(_ s: Scale) -> (Double, Double) {
-        guard lower.isFinite, upper.isFinite else { return s == .log ? (1, 10) : (0, 1) }
+        guard lower.isFinite, upper.isFinite else { return s == .log ? (1, 10) : s == .log2 ? (1, 2) : (0, 1) }
         var a = s.forward(lower), b = s.forward(upper)
         if a == b {
             // nonsingular: widen a single value by 5% of itself (or ±0.05 around zero)
-            if s == .log { return (pow(10, a - 0.5), pow(10, b + 0.5)) }
+            if s.isLogarithmic { return (s.inverse(a - 0.5), s.inverse(b + 0.5)) }
             let d = a == 0 ? 0.05 : 0.05 * abs(a)
             return (a - d, b + d)
         }

@@ -1,12 +1,31 @@
+import Foundation
+
 /// How data values map onto an axis.
 public enum Scale: Sendable, Equatable {
     case linear
     /// Base-10 logarithmic; non-positive values are skipped like NaN.
     case log
+    /// Base-2 logarithmic, ticks at powers of two (batch sizes); non-positive values are skipped like NaN.
+    case log2
+
+    /// Whether the scale is logarithmic (either base).
+    public var isLogarithmic: Bool { self != .linear }
 
     /// The value in the space where the axis is linear.
-    @inline(__always) func forward(_ v: Double) -> Double { self == .log ? log10(v) : v }
-    @inline(__always) func inverse(_ u: Double) -> Double { self == .log ? pow(10, u) : u }
+    @inline(__always) func forward(_ v: Double) -> Double {
+        switch self {
+        case .linear: v
+        case .log: log10(v)
+        case .log2: Foundation.log2(v)
+        }
+    }
+    @inline(__always) func inverse(_ u: Double) -> Double {
+        switch self {
+        case .linear: u
+        case .log: pow(10, u)
+        case .log2: pow(2, u)
+        }
+    }
     /// Whether `v` can be drawn on this scale.
     @inline(__always) func accepts(_ v: Double) -> Bool { v.isFinite && (self == .linear || v > 0) }
 }

@@ -17,12 +17,12 @@ extension BatchSizeStudy {
         public var momentum: Float = 0.9
         public var epochs = 1
         /// The first N training images.
-        public var trainLimit = 1536
+        public var trainLimit = 1280
         /// The first N test images.
         public var testLimit = 1000
         public var seeds = 2
 
-        /// quick: batch sizes 2–32, 1,536 images, 2 seeds; full: batch sizes 2–128, 15,000 images, 3 seeds, all 10,000 test images.
+        /// quick: batch sizes 2–32, 1,280 images, 2 seeds, 1,000 test images; full: batch sizes 2–128, 15,000 images, 3 seeds, all 10,000 test images.
         public init(profile: Profile) {
             if profile == .full {
                 batchSizes = [2, 4, 8, 16, 32, 64, 128]

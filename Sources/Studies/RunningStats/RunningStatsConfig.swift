@@ -11,18 +11,18 @@ extension RunningStatsStudy {
         public var seeds = 2
         public var epochs = 1
         /// The first N training images: the training set of every run and of the population statistics.
-        public var trainLimit = 3840
+        public var trainLimit = 3200
         /// The first N test images (accuracies are measured on them).
-        public var testLimit = 2000
+        public var testLimit = 1500
         public var batchSize = 64
         public var learningRate: Float = 0.05
         public var momentum: Float = 0.9
         /// Training steps at which running and population statistics are compared, spread evenly from the first to the last.
-        public var checkpoints = 6
+        public var checkpoints = 5
         /// Test images whose logits are computed alone (a batch of one) and inside a batch of up to 1,000.
-        public var singleImages = 64
+        public var singleImages = 32
 
-        /// quick: 3,840 images, one epoch, 2 seeds; full: 60,000 images, 2 epochs, 3 seeds, all 10,000 test images, 12 checkpoints.
+        /// quick: 3,200 images (50 steps), one epoch, 2 seeds, 1,500 test images, 5 checkpoints; full: 60,000 images, 2 epochs, 3 seeds, all 10,000 test images, 12 checkpoints.
         public init(profile: Profile) {
             if profile == .full {
                 trainLimit = 60_000
