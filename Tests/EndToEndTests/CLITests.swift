@@ -66,6 +66,28 @@ struct CLI {
           batchSize: 32
           initBatches: 2
           probes: 2
+        runningStats:
+          momenta: [0.1, cumulative]
+          seeds: 1
+          trainLimit: 64
+          testLimit: 32
+          batchSize: 16
+          checkpoints: 2
+          singleImages: 4
+        batchSize:
+          norms: [batch, group]
+          batchSizes: [4, 16]
+          depth: 2
+          seeds: 1
+          trainLimit: 32
+          testLimit: 32
+        dropout:
+          depth: 2
+          seeds: 1
+          trainLimit: 64
+          testLimit: 32
+          batchSize: 16
+          varianceImages: 32
         """
 
     @Test func runRenderCompareAndBadInput() throws {

@@ -26,6 +26,31 @@ enum ReportFixture {
         gradients.initBatches = 2
         gradients.probes = 2
         config[GradientsStudy.self] = gradients
+        var runningStats = RunningStatsStudy.Config(profile: .quick)
+        runningStats.momenta = [.exponential(0.1), .cumulative]
+        runningStats.seeds = 1
+        runningStats.trainLimit = 64
+        runningStats.testLimit = 32
+        runningStats.batchSize = 16
+        runningStats.checkpoints = 2
+        runningStats.singleImages = 4
+        config[RunningStatsStudy.self] = runningStats
+        var batchSize = BatchSizeStudy.Config(profile: .quick)
+        batchSize.norms = [.batch, .group, .none]
+        batchSize.batchSizes = [4, 16]
+        batchSize.depth = 2
+        batchSize.seeds = 1
+        batchSize.trainLimit = 32
+        batchSize.testLimit = 32
+        config[BatchSizeStudy.self] = batchSize
+        var dropout = DropoutStudy.Config(profile: .quick)
+        dropout.depth = 2
+        dropout.seeds = 1
+        dropout.trainLimit = 64
+        dropout.testLimit = 32
+        dropout.batchSize = 16
+        dropout.varianceImages = 32
+        config[DropoutStudy.self] = dropout
         let dataset = try! Dataset.load(.synthetic, syntheticTrainCount: 128, syntheticTestCount: 64)
         return try! Pipeline(config: config, jobs: 2).run(dataset: dataset, bnlabVersion: "test", gitCommit: "abc1234", machine: "test machine")
     }()

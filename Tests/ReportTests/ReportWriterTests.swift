@@ -22,7 +22,9 @@ struct ReportWriterTests {
         let check = HTMLCheck(html)
         #expect(check.problems.isEmpty, "\(check.problems)")
         let names = ["lr-sweep-accuracy", "lr-sweep-heatmap", "lr-sweep-loss-depth2", "lr-sweep-loss-depth3", "covariate-shift-drift",
-                     "gradients-init-norms", "gradients-histogram", "gradients-ics", "gradients-ics-layers", "gradients-landscape-depth4", "gradients-norms-depth4"]
+                     "gradients-init-norms", "gradients-histogram", "gradients-ics", "gradients-ics-layers", "gradients-landscape-depth4", "gradients-norms-depth4",
+                     "running-stats-error", "running-stats-accuracy", "running-stats-modes", "batch-size-error",
+                     "dropout-variance-shift", "dropout-accuracy"]
         #expect(check.images.compactMap { $0["src"] } == names.map { "figures/\($0).png" })
         for img in check.images {
             let src = try #require(img["src"])

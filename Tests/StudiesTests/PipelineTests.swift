@@ -25,6 +25,9 @@ import Training
         gradients.initBatches = 2
         gradients.probes = 2
         c[GradientsStudy.self] = gradients
+        c[RunningStatsStudy.self] = NormStudiesTests.tinyRunningStats()
+        c[BatchSizeStudy.self] = NormStudiesTests.tinyBatchSize()
+        c[DropoutStudy.self] = NormStudiesTests.tinyDropout()
         return c
     }
 
@@ -36,7 +39,7 @@ import Training
                                   progress: { _ in _ = done.increment() })
         var b = try pipeline2.run(dataset: synthetic, bnlabVersion: "t", gitCommit: nil, machine: "m")
         #expect(done.value == pipeline1.totalWork)
-        #expect(pipeline1.totalWork == 2 * 2 * 3 * 2 + 3 + 1 * 2 * 2 * 2)
+        #expect(pipeline1.totalWork == 2 * 2 * 3 * 2 + 3 + 1 * 2 * 2 * 2 + 3 + 2 * 2 + 3)
         #expect(a.timings.runs.count == pipeline1.totalWork)
         // Apart from the timings section, the files are byte-identical.
         a.timings = b.timings
@@ -93,7 +96,7 @@ import Training
         #expect(message(#"{"lrSweep": {"learningRates": []}}"#).contains("empty"))
         #expect(message(#"{"lrSweep": {"depths": [0]}}"#).hasPrefix("lrSweep.depths[0]:"))
         #expect(message(#"{"lrSweep": {"batchSize": 0}}"#).hasPrefix("lrSweep.batchSize:"))
-        #expect(message(#"{"studies": ["lr-sweep", "nope"]}"#).contains("valid: lr-sweep, covariate-shift, gradients"))
+        #expect(message(#"{"studies": ["lr-sweep", "nope"]}"#).contains("valid: lr-sweep, covariate-shift, gradients, running-stats, batch-size, dropout"))
         #expect(message(#"{"lrSweep": {"epochs": "two"}}"#).hasPrefix("lrSweep.epochs: has the wrong type"))
         #expect(message("profile: [", "yaml").contains("not valid YAML"))
         #expect(message(#"{"profile": "huge"}"#).hasPrefix("profile: unknown profile"))

@@ -54,7 +54,7 @@ public struct RunningStatsFindings: Codable, Sendable, Equatable {
             let last = at.compactMap { $0.checkpoints.last }
             return Arm(arm: arm, evalAccuracy: SeedSpread(at.map { Double($0.evalAccuracy) }),
                        trainModeAccuracy: SeedSpread(at.map { Double($0.trainModeAccuracy) }),
-                       recalibratedAccuracy: SeedSpread(Array(recal.values)),
+                       recalibratedAccuracy: SeedSpread(recal.keys.sorted().map { recal[$0]! }),
                        recovered: recovered, trainEvalGap: NormProbes.paired(eval, trainMode),
                        finalVarianceError: (0..<layerCount).map { l in SeedSpread(last.compactMap { l < $0.layers.count ? $0.layers[l].varianceError : nil }) },
                        finalMeanError: (0..<layerCount).map { l in SeedSpread(last.compactMap { l < $0.layers.count ? $0.layers[l].meanError : nil }) },

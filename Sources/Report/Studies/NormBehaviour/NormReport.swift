@@ -27,8 +27,20 @@ enum NormReport {
     static func meanStd(_ rows: [[Double]]) -> (mean: [Double], std: [Double]) { GradientsFigures.meanStd(rows) }
 
     /// Grouped bars (one group per category, one bar per series) with ± one standard deviation
-    /// over seeds as error bars and each seed's value as a dot.
+    /// over seeds as error bars and each seed's value as a dot. The y axis is zoomed to the values
+    /// (captions say it does not start at 0), so differences of a point stay visible.
     static func bars(_ ax: inout Axes, categories: [String], series: [(label: String, color: Color, values: [SeedSpread])]) {
+        var all: [Double] = []
+        for item in series {
+            for v in item.values {
+                all += v.values
+                if let m = v.mean { all += [m - (v.std ?? 0), m + (v.std ?? 0)] }
+            }
+        }
+        if let lo = all.min(), let hi = all.max(), lo.isFinite, hi.isFinite {
+            let span = max(hi - lo, 0.01)
+            ax.yLimits = max(0, lo - 0.6 * span)...min(1, hi + 0.15 * span)
+        }
         ax.bars(categories: categories, series: series.map { (label: Optional($0.label), values: $0.values.map { $0.mean ?? .nan }) },
                 colors: series.map(\.color))
         let w = 0.8 / Double(max(1, series.count))

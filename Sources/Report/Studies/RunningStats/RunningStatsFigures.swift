@@ -86,7 +86,7 @@ enum RunningStatsFigures {
             alt: "Grouped bar chart of test accuracy per BatchNorm momentum in evaluation mode, in training mode and after recalibrating the running statistics.",
             caption: "Test accuracy with running statistics (eval mode), with each test batch of \(r.config.batchSize) normalised by its own "
                 + "statistics (train mode), and in eval mode after recalibration (running statistics reset, then one pass over the training set "
-                + "with momentum None). Bars: mean over seeds; black: ± one standard deviation; white dots: the seeds. "
+                + "with momentum None). Bars: mean over seeds (the axis does not start at 0); black: ± one standard deviation; white dots: the seeds. "
                 + "Untracked BN has no running statistics to recalibrate; its eval mode uses batch statistics (batches of 1,000).")
     }
 }
