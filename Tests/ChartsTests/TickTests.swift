@@ -59,3 +59,24 @@ import Testing
 #if canImport(Glibc)
 import Glibc
 #endif
+
+/// The base-2 log scale (batch sizes).
+@Suite struct Log2ScaleTests {
+    @Test func ticksArePowersOfTwoLabelledAsIntegers() {
+        let ticks = AxisTicks.choose(scale: .log2, lower: 1.7, upper: 150, categories: nil, length: 400, horizontal: true,
+                                     font: Font(size: 10), measure: { Double($0.count) * 6 })
+        #expect(ticks.major.map(\.value) == [2, 4, 8, 16, 32, 64, 128])
+        #expect(ticks.major.compactMap(\.label) == ["2", "4", "8", "16", "32", "64", "128"])
+        let map = AxisMap(scale: .log2, lower: 2, upper: 128, start: 0, end: 60)
+        #expect(abs(map(8) - 20) < 1e-9 && abs(map(32) - 40) < 1e-9)
+        #expect(!Scale.log2.accepts(0) && Scale.log2.isLogarithmic && !Scale.linear.isLogarithmic)
+    }
+
+    @Test func crowdedTicksAreThinned() {
+        let ticks = AxisTicks.choose(scale: .log2, lower: 1, upper: 4096, categories: nil, length: 60, horizontal: true,
+                                     font: Font(size: 10), measure: { Double($0.count) * 6 })
+        let labelled = ticks.major.filter { $0.label != nil }
+        #expect(labelled.count < 13 && labelled.count >= 2)
+        #expect(labelled.first?.value == 1)
+    }
+}

@@ -22,7 +22,7 @@ extension RunningStatsStudy {
         /// Test images whose logits are computed alone (a batch of one) and inside a batch of up to 1,000.
         public var singleImages = 32
 
-        /// quick: 3,200 images (50 steps), one epoch, 2 seeds, 1,500 test images, 5 checkpoints; full: 60,000 images, 2 epochs, 3 seeds, all 10,000 test images, 12 checkpoints.
+        /// quick: 3,200 images (50 steps), one epoch, 2 seeds, 1,500 test images, 5 checkpoints; full: 60,000 images, 2 epochs, 3 seeds, all 10,000 test images, 8 checkpoints.
         public init(profile: Profile) {
             if profile == .full {
                 trainLimit = 60_000
@@ -30,7 +30,7 @@ extension RunningStatsStudy {
                 epochs = 2
                 seeds = 3
                 batchSize = 128
-                checkpoints = 12
+                checkpoints = 8
                 singleImages = 200
             }
         }
