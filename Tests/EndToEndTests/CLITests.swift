@@ -67,27 +67,27 @@ struct CLI {
           initBatches: 2
           probes: 2
         runningStats:
-          momenta: [0.1, cumulative]
-          seeds: 1
-          trainLimit: 64
-          testLimit: 32
-          batchSize: 16
-          checkpoints: 2
-          singleImages: 4
-        batchSize:
-          norms: [batch, group]
-          batchSizes: [4, 16]
-          depth: 2
+          momenta: [cumulative]
           seeds: 1
           trainLimit: 32
-          testLimit: 32
+          testLimit: 16
+          batchSize: 16
+          checkpoints: 1
+          singleImages: 2
+        batchSize:
+          norms: [batch, group]
+          batchSizes: [8, 16]
+          depth: 2
+          seeds: 1
+          trainLimit: 16
+          testLimit: 16
         dropout:
           depth: 2
           seeds: 1
-          trainLimit: 64
-          testLimit: 32
+          trainLimit: 32
+          testLimit: 16
           batchSize: 16
-          varianceImages: 32
+          varianceImages: 16
         """
 
     @Test func runRenderCompareAndBadInput() throws {

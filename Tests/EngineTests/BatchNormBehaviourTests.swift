@@ -149,6 +149,21 @@ struct BNFixtures: Decodable {
         #expect(throws: ModelError.self) { try ModelSpec(family: .deep, depth: 3, norm: .group, groups: 3).validate() }
     }
 
+    @Test func dropoutArrangementsShareTheirWeights() throws {
+        func build(_ placement: DropoutPlacement?, momentum: BatchNormOptions.Momentum = .exponential(0.1)) throws -> Sequential {
+            var rng = SeededGenerator(seed: 21)
+            return try ModelSpec(family: .deep, depth: 3, norm: .batch, dropout: 0.3, batchNorm: BatchNormOptions(momentum: momentum),
+                                 dropoutPlacement: placement).build(rng: &rng)
+        }
+        let plain = try build(nil), before = try build(.beforeNorm), after = try build(.afterNorm), none = try build(nil, momentum: .cumulative)
+        let weights = { (m: Sequential) in m.parameters().map(\.value) }
+        #expect(weights(plain) == weights(before) && weights(plain) == weights(after) && weights(plain) == weights(none))
+        #expect(before.layers.filter { $0.1 is Dropout }.count == 2 && after.layers.filter { $0.1 is Dropout }.count == 1)
+        #expect(none.namedBatchNorms().allSatisfy { $0.1.momentum == nil })
+        // the dropout after BN sits just before the classifier
+        #expect(after.layers[after.layers.count - 2].1 is Dropout)
+    }
+
     @Test(arguments: ["bn1d_train", "bn1d_eval", "bn1d_untracked_eval", "bn2d_single_image_train", "bn2d_one_pixel_train"])
     func singleValuePerChannelThrowsPyTorchsError(name: String) throws {
         let c = try #require(Self.f.errors[name])

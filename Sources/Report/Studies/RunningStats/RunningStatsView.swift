@@ -69,7 +69,7 @@ extension RunningStatsView {
             })
         }
         let k = r.runs.compactMap(\.singleImage).first
-        single = "Largest |logit alone − logit in the batch| over the first \(k?.images ?? 0) test images, each inside a batch of \(k?.batch ?? 0): "
+        single = "Largest |logit alone − logit in the batch| over the first \(k?.images ?? 0) test images, each inside a batch of \(ReportFormat.count(k?.batch ?? 0)): "
             + (f.singleImageEvalMaxDifference.map { String(format: "%.2e", $0) } ?? "–") + " in evaluation mode, "
             + (f.singleImageTrainMaxDifference.map { ReportFormat.number($0) } ?? "–") + " in training mode. Accuracy of those images classified one at a time: "
             + (f.evalAloneAccuracy.map { ReportFormat.accuracy($0) } ?? "–") + " in evaluation mode, "
