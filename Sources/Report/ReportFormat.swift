@@ -24,9 +24,12 @@ public enum ReportFormat {
         return String(format: "%.1f ± %.1f%%", mean * 100, std * 100)
     }
 
-    /// A ratio: `10×`, `3.16×`.
+    /// A ratio: `10×`, `3.16×`, `1,000×`.
     public static func ratio(_ r: Double) -> String {
-        r.isFinite ? trimmed(String(format: "%.3g", r)) + "×" : "–"
+        guard r.isFinite else { return "–" }
+        // %g would write 1000 as "1e+03": whole numbers from 100 up keep their digits.
+        if abs(r) >= 100 { return count(Int(r.rounded())) + "×" }
+        return trimmed(String(format: "%.3g", r)) + "×"
     }
 
     /// A width in decades of learning rate: `1.5 decades`, `1 decade`.

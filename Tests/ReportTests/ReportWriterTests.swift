@@ -104,36 +104,42 @@ struct ReportWriterTests {
         var results = ReportFixture.results
         var sweep = try #require(results.results[LRSweepStudy.self])
         sweep.findings[0].withoutBN.largestTrainingLearningRate = nil
+        sweep.findings[0].withoutBN.largestGoodLearningRate = nil
         sweep.findings[0].withBN.largestTrainingLearningRate = 1
+        sweep.findings[0].withBN.largestGoodLearningRate = 1
         sweep.findings[0].withBN.windowDecades = 0.5  // nothing trains in the fixture, so it has no window of its own
-        sweep.findings[0].largestLearningRateRatio = nil
-        sweep.findings[1].withoutBN.largestTrainingLearningRate = nil
-        sweep.findings[1].withBN.largestTrainingLearningRate = nil
-        sweep.findings[1].largestLearningRateRatio = nil
+        sweep.findings[0].largestGoodLearningRateRatio = nil
+        for arm in [\LRSweepFindings.withBN, \LRSweepFindings.withoutBN] {
+            sweep.findings[1][keyPath: arm].largestTrainingLearningRate = nil
+            sweep.findings[1][keyPath: arm].largestGoodLearningRate = nil
+        }
+        sweep.findings[1].largestGoodLearningRateRatio = nil
         results.results[LRSweepStudy.self] = sweep
         let (dir, html) = try write(results: results)
         defer { try? FileManager.default.removeItem(at: dir) }
-        #expect(html.contains("<strong>ConvNet (depth 2).</strong> With BN the largest learning rate that trains is 1; without BN no learning rate in the grid trained."))
+        #expect(html.contains("<strong>ConvNet (depth 2).</strong> With BN the largest learning rate that trains well (every seed trains and its test accuracy is within 5 points of the arm&#39;s best) is 1; without BN no learning rate in the grid trains well."))
         // The window of an arm where nothing trained is not reported as if it meant something.
         #expect(html.contains("With BN, accuracy stays within 2 points of its best over"))
         #expect(html.components(separatedBy: "stays within 2 points of its best").count == 2)
         #expect(html.contains("<td class=\"num\">none (nothing trained)</td>"))
-        #expect(html.contains("<strong>deep CNN, depth 3.</strong> No learning rate in the grid trained, with or without BN."))
+        #expect(html.contains("<strong>Deep CNN, depth 3.</strong> No learning rate in the grid trains well, with or without BN."))
     }
 
-    @Test func findingsStateTheRatioAndTheEdgeOfTheGrid() throws {
+    @Test func findingsStateTheRatioTheEdgeOfTheGridAndWhatTrainsAtAll() throws {
         var results = ReportFixture.results
         var sweep = try #require(results.results[LRSweepStudy.self])
+        sweep.findings[0].withBN.largestGoodLearningRate = 30
         sweep.findings[0].withBN.largestTrainingLearningRate = 30
+        sweep.findings[0].withoutBN.largestGoodLearningRate = 0.03
         sweep.findings[0].withoutBN.largestTrainingLearningRate = 1
-        sweep.findings[0].largestLearningRateRatio = 30
+        sweep.findings[0].largestGoodLearningRateRatio = 1000
         results.results[LRSweepStudy.self] = sweep
         let (dir, html) = try write(results: results)
         defer { try? FileManager.default.removeItem(at: dir) }
-        #expect(html.contains("With BN the largest learning rate that trains is 30; without, 1: 30× higher. "
-            + "30 is the top of the grid, so the true limit with BN may be higher."))
-        // At LR 30 the tiny fixture's test accuracy is near chance: the sentence says so.
-        #expect(html.contains("With BN, the test accuracy at 30 is only "))
+        #expect(html.contains("is 30; without, 0.03: 1,000× higher. The largest that trains at all is 1 without BN (test accuracy "))
+        #expect(html.contains("30 is the top of the grid, so the true limit with BN may be higher."))
+        // At LR 1 the tiny fixture's test accuracy is near chance: the sentence says so.
+        #expect(html.contains(", near chance)"))
     }
 
     @Test func baselineAddsTheComparisonSectionAndFigure() throws {
