@@ -11,7 +11,9 @@ struct Train: ParsableCommand {
         abstract: "Train one model and print its final training loss and test accuracy.",
         discussion: """
             Trains with SGD (PyTorch semantics) on the training set, then evaluates on the test set \
-            in evaluation mode. A progress line per epoch goes to stderr. A run whose loss becomes \
+            in evaluation mode. On a terminal a line shows the step within the epoch and the running \
+            mean of its mini-batch losses; a line per epoch (mean training loss and accuracy in train \
+            mode) goes to stderr. A run whose loss becomes \
             non-finite or exceeds 1000 stops and is reported as diverged (exit status 0: it is a result).
             Example: bnlab train --model convnet-bn --lr 0.1 --epochs 5 --save convnet.safetensors
             """)
@@ -46,9 +48,9 @@ struct Train: ParsableCommand {
         do { try config.validate() } catch { throw ValidationError(error.description) }
 
         let run = try Trainer(config: config).run(train: train, test: test, normalization: normalization, progress: { p in
-            stderrLine(String(format: "epoch %d/%d  loss %.4f  train acc %.2f%%  %.1fs",
+            stderrLine(String(format: "epoch %d/%d  mean training loss %.4f  training accuracy %.2f%% (train mode)  %.1fs",
                               p.epoch, p.epochs, p.meanLoss, p.trainAccuracy * 100, p.seconds))
-        })
+        }, observers: [StepProgress()])
         let (result, model) = (run.result, run.model)
         if let path = save {
             try Checkpoint(spec: spec, normalization: normalization, model: model).write(to: URL(fileURLWithPath: path), version: bnlabVersion)
@@ -59,8 +61,10 @@ struct Train: ParsableCommand {
                                   divergedAtStep: result.divergedAtStep, seconds: run.seconds, checkpoint: save))
         } else {
             if let step = result.divergedAtStep { print("diverged at step \(step) (loss \(result.stepLosses.last ?? .nan))") }
-            print(String(format: "final training loss %.4f", result.finalLoss))
-            print(String(format: "test accuracy %.2f%%  test loss %.4f", result.testAccuracy * 100, result.testLoss))
+            print(String(format: "final training loss %.4f (mean of the last %d mini-batch losses)", result.finalLoss,
+                         min(20, result.stepLosses.count)))
+            print(String(format: "test accuracy %.2f%%  test loss %.4f (evaluation mode, all %d test images)",
+                         result.testAccuracy * 100, result.testLoss, test.count))
             if let path = save { print("saved \(path)") }
         }
     }

@@ -169,3 +169,30 @@ struct ReportWriterTests {
         }
     }
 }
+
+/// The page in a real browser: scripts/page-check.sh (headless Chromium) at 1280 and 390 px.
+@Suite struct BrowserTests {
+    static let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    @Test(.enabled(if: chromium != nil, "Chromium is not installed (setup.sh installs it for the tests)"))
+    func theReportFitsAPhoneAndADesktop() throws {
+        let dir = ReportFixture.temporaryDirectory(), shots = ReportFixture.temporaryDirectory()
+        defer { for d in [dir, shots] { try? FileManager.default.removeItem(at: d) } }
+        try ReportWriter.write(results: ReportFixture.results, baseline: nil, options: ReportFixture.options(), to: dir)
+        let p = Process()
+        p.executableURL = ReportFixture.templates.deletingLastPathComponent().appendingPathComponent("scripts/page-check.sh")
+        p.arguments = [dir.path, shots.path]
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = out
+        try p.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0, "\(text)")
+        #expect(text.contains("no sideways scrolling"), "\(text)")
+        for (name, width) in [("page-1280.png", 1280), ("page-390.png", 500)] {
+            let png = try DecodedPNG(url: shots.appendingPathComponent(name))
+            #expect(png.width == width, "\(name)")
+        }
+    }
+}

@@ -83,6 +83,8 @@ public struct LRSweepStudy: Study {
         return Result(config: config, runs: runs, findings: findings)
     }
 
+    public func summary(of result: TrainingResult) -> String? { result.summary }
+
     /// The training configuration of one grid point.
     public func trainingConfig(depth: Int, batchNorm: Bool, learningRate: Float, seed: UInt64,
                                inputShape: [Int], classes: Int) -> TrainingConfig {
