@@ -196,3 +196,23 @@ struct ReportWriterTests {
         }
     }
 }
+
+/// Templates that would make rendering recurse forever are refused, naming the loop.
+@Suite struct TemplateLoopTests {
+    @Test func aPartialThatIncludesItselfIsRefused() throws {
+        let dir = ReportFixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.removeItem(at: dir)
+        try FileManager.default.copyItem(at: ReportFixture.templates, to: dir)
+        try Data("<p>{{> loop-b}}</p>".utf8).write(to: dir.appendingPathComponent("loop-a.mustache"))
+        try Data("<p>{{>loop-a}}</p>".utf8).write(to: dir.appendingPathComponent("loop-b.mustache"))
+        var options = ReportFixture.options()
+        options.templatesDirectory = dir
+        do {
+            try ReportWriter.write(results: ReportFixture.results, baseline: nil, options: options, to: ReportFixture.temporaryDirectory())
+            Issue.record("a template loop was accepted")
+        } catch {
+            #expect("\(error)".contains("loop-a → loop-b → loop-a"), "\(error)")
+        }
+    }
+}

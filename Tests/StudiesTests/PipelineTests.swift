@@ -97,5 +97,13 @@ import Training
         #expect(message(#"{"lrSweep": {"epochs": "two"}}"#).hasPrefix("lrSweep.epochs: has the wrong type"))
         #expect(message("profile: [", "yaml").contains("not valid YAML"))
         #expect(message(#"{"profile": "huge"}"#).hasPrefix("profile: unknown profile"))
+        // Every size is bounded before anything is allocated or run.
+        #expect(message(#"{"lrSweep": {"seeds": 1e12}}"#) == "lrSweep.seeds: must be in 1…100, got 1000000000000")
+        #expect(message(#"{"lrSweep": {"epochs": 1000000}}"#).hasPrefix("lrSweep.epochs: must be in 1…1000"))
+        let lrs = (1...65).map { _ in "0.1" }.joined(separator: ",")
+        #expect(message(#"{"lrSweep": {"learningRates": [\#(lrs)]}}"#) == "lrSweep.learningRates: at most 64 learning rates, got 65")
+        #expect(message(#"{"covariateShift": {"noiseLevels": [1e14]}}"#).hasPrefix("covariateShift.noiseLevels[0]: must be a number in [0, 1000]"))
+        #expect(message(#"{"covariateShift": {"iterations": 1e12}}"#).hasPrefix("covariateShift.iterations: must be in 1…100,000"))
+        #expect(message(#"{"gradients": {"probes": 5000}}"#).hasPrefix("gradients.probes: must be in 0…1000"))
     }
 }
