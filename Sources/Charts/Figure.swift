@@ -51,7 +51,7 @@ public struct Figure: Sendable {
         switch format {
         case .png:
             let text = metadata.pngText(defaultTitle: title)
-            let png = try CairoCanvas.rasterize(self, dpi: dpi) { try PNGWriter.encode($0, dpi: dpi, text: text, scratch: $1) }
+            let png = try CairoCanvas.rasterize(self, dpi: dpi) { try PNGWriter.encode($0, dpi: dpi, text: text) }
             do { try png.write(to: url) } catch { throw ChartError.io(path: url.path, reason: error.localizedDescription) }
         case .svg, .pdf:
             try CairoCanvas.renderVector(self, to: url, format: format)
