@@ -9,10 +9,13 @@ public final class CairoCanvas: Canvas {
     /// Device pixels per point (dpi / 72 on image surfaces, 1 on vector surfaces).
     private let pixelsPerPoint: Double
     private var widths: [String: Double] = [:]
+    /// On SVG surfaces, text runs go here and become `<text>` elements (see `SVGDocument`).
+    private let svgText: SVGText?
 
-    init(context: OpaquePointer, pixelsPerPoint: Double = 1) {
+    init(context: OpaquePointer, pixelsPerPoint: Double = 1, svgText: SVGText? = nil) {
         cr = context
         self.pixelsPerPoint = pixelsPerPoint
+        self.svgText = svgText
         // unhinted metrics: text widths scale exactly with the font size, so layout is dpi-independent
         let options = cairo_font_options_create()
         cairo_font_options_set_hint_metrics(options, CAIRO_HINT_METRICS_OFF)
@@ -66,6 +69,11 @@ public final class CairoCanvas: Canvas {
         case .middle: font.capHeight / 2
         case .baseline: 0
         case .bottom: -fe.descent
+        }
+        if let svgText {
+            svgText.runs.append(SVGText.Run(text: text, x: point.x, y: point.y, baselineOffset: dy, anchor: anchor.horizontal,
+                                            rotation: rotation, size: font.size, bold: font.bold, color: color))
+            return
         }
         cairo_save(cr)
         cairo_translate(cr, point.x, point.y)
@@ -172,18 +180,31 @@ public final class CairoCanvas: Canvas {
         }
     }
 
-    /// Draws `figure` onto an SVG or PDF surface (in points) written to `url`.
-    static func renderVector(_ figure: Figure, to url: URL, format: ImageFormat) throws {
+    /// Draws `figure` onto an SVG or PDF surface (in points) written to `url`, with `metadata`
+    /// (the PNG's tEXt pairs: Title, Software, Source, …): the PDF's document information
+    /// (Title, Creator = Software, Subject = Source, Keywords = any others), the SVG's `<title>`,
+    /// `<desc>` and `<metadata>`. SVG text stays text (`SVGDocument`).
+    static func renderVector(_ figure: Figure, to url: URL, format: ImageFormat, metadata: [(String, String)] = []) throws {
         guard figure.width > 0, figure.height > 0, figure.width.isFinite, figure.height.isFinite else {
             throw ChartError.invalidSize(width: figure.width, height: figure.height, dpi: 72)
         }
-        let surface: OpaquePointer? = format == .svg
-            ? cairo_svg_surface_create(url.path, figure.width, figure.height)
-            : cairo_pdf_surface_create(url.path, figure.width, figure.height)
+        let sink = ByteSink()
+        let surface: OpaquePointer?
+        switch format {
+        case .svg:
+            surface = cairo_svg_surface_create_for_stream({ closure, bytes, length in
+                Unmanaged<ByteSink>.fromOpaque(closure!).takeUnretainedValue().data.append(bytes!, count: Int(length))
+                return CAIRO_STATUS_SUCCESS
+            }, Unmanaged.passUnretained(sink).toOpaque(), figure.width, figure.height)
+        default:
+            surface = cairo_pdf_surface_create(url.path, figure.width, figure.height)
+        }
         guard let surface, cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS, let cr = cairo_create(surface) else {
             throw ChartError.io(path: url.path, reason: "cannot create \(format.rawValue) surface")
         }
-        figure.draw(on: CairoCanvas(context: cr), pixelsPerPoint: 1)
+        if format == .pdf { setPDFMetadata(surface, metadata) }
+        let texts = format == .svg ? SVGText() : nil
+        figure.draw(on: CairoCanvas(context: cr, svgText: texts), pixelsPerPoint: 1)
         cairo_destroy(cr)
         cairo_surface_finish(surface)
         let status = cairo_surface_status(surface)
@@ -191,7 +212,27 @@ public final class CairoCanvas: Canvas {
         guard status == CAIRO_STATUS_SUCCESS else {
             throw ChartError.io(path: url.path, reason: String(cString: cairo_status_to_string(status)))
         }
+        if let texts {
+            let svg = try SVGDocument.finish(sink.data, texts: texts.runs, metadata: metadata)
+            do { try svg.write(to: url) } catch { throw ChartError.io(path: url.path, reason: error.localizedDescription) }
+        }
     }
+
+    /// The PDF document information dictionary (set before the first page is written).
+    private static func setPDFMetadata(_ surface: OpaquePointer, _ metadata: [(String, String)]) {
+        var keywords: [String] = []
+        for (key, value) in metadata {
+            switch key {
+            case "Title": cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, value)
+            case "Software": cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, value)
+            case "Source": cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_SUBJECT, value)
+            default: keywords.append("\(key): \(value)")
+            }
+        }
+        if !keywords.isEmpty { cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_KEYWORDS, keywords.joined(separator: "; ")) }
+    }
+
+    private final class ByteSink { var data = Data() }
 }
 
 /// Rasterised pixels, borrowed from the surface: rows of `wordsPerRow` `0x??RRGGBB` words.
