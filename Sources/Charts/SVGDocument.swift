@@ -23,7 +23,7 @@ enum SVGDocument {
         out += "\n" + header(metadata)
         out += doc[doc.index(after: openEnd)..<close.lowerBound]
         if !texts.isEmpty {
-            out += "<g id=\"text\" font-family=\"'DejaVu Sans', 'Bitstream Vera Sans', Verdana, sans-serif\">\n"
+            out += "<g font-family=\"'DejaVu Sans', 'Bitstream Vera Sans', Verdana, sans-serif\">\n"
             for t in texts { out += element(t) + "\n" }
             out += "</g>\n"
         }
