@@ -23,7 +23,7 @@ let package = Package(
         .target(name: "Engine", dependencies: ["CBLAS"],
                 swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
         .target(name: "Datasets", dependencies: ["Engine", "CZlib"]),
-        .target(name: "Charts", dependencies: ["CCairo", "CPNG"]),
+        .target(name: "Charts", dependencies: ["CCairo", "CPNG", "CZlib"]),
         .target(name: "Training", dependencies: ["Engine", "Datasets"]),
         .target(name: "Studies", dependencies: ["Engine", "Datasets", "Training", .product(name: "Yams", package: "Yams")]),
         .target(name: "Report", dependencies: [
