@@ -12,7 +12,7 @@ struct BNLab: ParsableCommand {
             Batch Normalization, measures them, and renders a static HTML report.
             """,
         version: bnlabVersion,
-        subcommands: [Run.self, Render.self, Compare.self, Train.self, Eval.self, Models.self, Bench.self, Gallery.self]
+        subcommands: [Run.self, Render.self, Compare.self, Train.self, LRFind.self, Eval.self, Models.self, Bench.self, Gallery.self]
     )
 
     static func main() {
