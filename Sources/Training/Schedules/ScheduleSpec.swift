@@ -213,7 +213,7 @@ public struct ScheduleSpec: Codable, Sendable, Equatable, Hashable, CustomString
             case .warmupCosine:
                 let warmup = try int("warmup") ?? max(1, total / 10)
                 guard total - warmup >= 1 else {
-                    throw ConfigError(key: "schedule", message: "warmup-cosine: warmup (\(warmup)) must be shorter than the run (\(total) \(interval.rawValue)es)")
+                    throw ConfigError(key: "schedule", message: "warmup-cosine: warmup (\(warmup)) must be shorter than the run (\(total) \(interval == .batch ? "batches" : "epochs"))")
                 }
                 let warm = try LinearLR(groups: groups, startFactor: try double("start_factor") ?? 0.1, endFactor: 1, totalIters: warmup)
                 let cosine = try CosineAnnealingLR(groups: groups, tMax: total - warmup, etaMin: try double("eta_min") ?? 0)
