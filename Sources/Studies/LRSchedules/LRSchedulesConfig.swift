@@ -9,7 +9,7 @@ extension LRSchedulesStudy {
         /// comparison gets a third of it.
         public var epochs: Int = 3
         /// The first N training images train (nil: all but the validation split).
-        public var trainLimit: Int? = 2000
+        public var trainLimit: Int? = 1600
         /// Images held out from the end of the training file for the plateau decisions (never the test set).
         public var validationImages: Int = 500
         /// The first N test images measure accuracy after every epoch (nil: all 10,000).
@@ -26,14 +26,14 @@ extension LRSchedulesStudy {
         public var schedules: [String] = ["constant", "multistep:per=batch", "cosine:per=batch", "warmup-cosine:per=batch",
                                           "plateau:factor=0.3,patience=0", "onecycle"]
         /// The high learning rate every schedule also runs at, one the LR sweep finds only BN tolerates.
-        public var highLearningRate: Float = 1
+        public var highLearningRate: Float = 0.3
         /// Seeds of each schedule comparison run, and of the super-convergence comparison.
         public var scheduleSeeds: Int = 1
         public var superSeeds: Int = 2
         /// The test accuracy whose first epoch the table reports.
         public var targetAccuracy: Float = 0.75
 
-        /// quick: 3 epochs on 2,000 images; full: 9 epochs on 10,000 images, 3 seeds where seeds count.
+        /// quick: 3 epochs on 1,600 images; full: 9 epochs on 10,000 images, 3 seeds where seeds count.
         public init(profile: Profile) {
             if profile == .full {
                 epochs = 9

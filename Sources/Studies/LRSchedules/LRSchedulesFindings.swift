@@ -119,7 +119,7 @@ extension LRSchedulesStudy {
             let compared = runs.filter { $0.depth == depth && $0.part == .schedules }
             var rows: [Row] = []
             for bn in [true, false] {
-                for rate in [Rate.suggested, .high] {
+                for rate in [Rate.best, .high] {
                     for spec in config.specs {
                         let at = compared.filter { $0.batchNorm == bn && $0.rate == rate && $0.schedule == spec }.sorted { $0.seed < $1.seed }
                         guard let first = at.first else { continue }

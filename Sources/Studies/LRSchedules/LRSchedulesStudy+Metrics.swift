@@ -1,6 +1,6 @@
 extension LRSchedulesStudy {
     /// Per network and arm: the range test's suggested and divergence learning rates, the best
-    /// accuracy over schedules at the suggested rate, and one-cycle's and the step schedule's
+    /// accuracy over schedules at the best constant rate, and one-cycle's and the step schedule's
     /// super-convergence accuracies; per network the divergence ratio.
     public func metrics(of result: Result) -> [Metric] {
         var out: [Metric] = []
@@ -13,7 +13,7 @@ extension LRSchedulesStudy {
                                   value: arm.suggested.first ?? nil, unit: .learningRate, better: .neither))
                 out.append(Metric(id: key + ".divergence_lr", label: "Range test's divergence point, \(net), \(which)",
                                   value: arm.divergence.first ?? nil, unit: .learningRate, better: .higher))
-                let best = f.rows.filter { $0.batchNorm == arm.batchNorm && $0.rate == .suggested }.compactMap(\.accuracy.mean).max()
+                let best = f.rows.filter { $0.batchNorm == arm.batchNorm && $0.rate == .best }.compactMap(\.accuracy.mean).max()
                 out.append(Metric(id: key + ".best_schedule_accuracy", label: "Best test accuracy over schedules, \(net), \(which)",
                                   value: best, unit: .accuracy, better: .higher))
                 out.append(Metric(id: key + ".onecycle_accuracy", label: "One-cycle accuracy in a third of the epochs, \(net), \(which)",

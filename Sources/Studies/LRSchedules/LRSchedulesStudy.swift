@@ -21,8 +21,10 @@ public struct LRSchedulesStudy: Study {
 
     /// Which learning rate a run uses.
     public enum Rate: String, Codable, Sendable {
-        /// The arm's range-test suggestion (its best constant learning rate).
-        case suggested
+        /// The arm's best constant learning rate from its range test: a tenth of where the
+        /// smoothed loss was lowest (fastai's `lr_min` rule; the steepest-descent suggestion,
+        /// which sits where the loss falls fastest early in the scan, is reported beside it).
+        case best
         /// `config.highLearningRate`.
         case high
         /// Where the arm's range-test loss was lowest: the one-cycle peak of the super-convergence runs.
@@ -78,7 +80,7 @@ public struct LRSchedulesStudy: Study {
         public var learningRates: [Float]
         /// Test accuracy after every epoch (evaluation mode).
         public var testAccuracies: [Float]
-        /// Validation loss after every epoch (the held-out training images).
+        /// Validation loss after every epoch (the held-out training images), for the plateau schedule.
         public var validationLosses: [Float]
         public var failed: Bool
         public var failureReason: String?
@@ -111,12 +113,12 @@ public struct LRSchedulesStudy: Study {
         for (depth, bn) in arms {
             for k in 0..<config.rangeSeeds {
                 units.append(Unit(part: .rangeTest, depth: depth, batchNorm: bn, seed: seed &+ UInt64(k), rangeSeed: seed,
-                                  schedule: .constant, rate: .suggested, epochs: 1,
+                                  schedule: .constant, rate: .best, epochs: 1,
                                   images: config.rangeSteps * config.batchSize))
             }
         }
         for (depth, bn) in arms {
-            for rate in [Rate.suggested, .high] {
+            for rate in [Rate.best, .high] {
                 for spec in config.specs {
                     for k in 0..<config.scheduleSeeds {
                         units.append(Unit(part: .schedules, depth: depth, batchNorm: bn, seed: seed &+ UInt64(k), rangeSeed: seed,
@@ -130,7 +132,7 @@ public struct LRSchedulesStudy: Study {
             for k in 0..<config.superSeeds {
                 if let step = config.stepSchedule {
                     units.append(Unit(part: .superConvergence, depth: depth, batchNorm: bn, seed: seed &+ UInt64(k), rangeSeed: seed,
-                                      schedule: step, rate: .suggested, epochs: config.epochs,
+                                      schedule: step, rate: .best, epochs: config.epochs,
                                       images: k < config.scheduleSeeds ? 0 : trainImages * config.epochs))
                 }
                 units.append(Unit(part: .superConvergence, depth: depth, batchNorm: bn, seed: seed &+ UInt64(k), rangeSeed: seed,
@@ -194,11 +196,11 @@ public struct LRSchedulesStudy: Study {
     func learningRate(_ unit: Unit, context: StudyContext) throws -> Float {
         switch unit.rate {
         case .high: return config.highLearningRate
-        case .suggested, .rangeMaximum:
+        case .best, .rangeMaximum:
             let r = try rangeTest(depth: unit.depth, batchNorm: unit.batchNorm, seed: unit.rangeSeed, context: context).result
             // a test with no usable curve suggests nothing: fall back to its start
-            let lr = unit.rate == .suggested ? (r.suggested ?? r.minimum) : (r.minimum ?? r.suggested)
-            return Float(lr ?? config.rangeStart)
+            let low = r.minimum ?? r.suggested ?? config.rangeStart
+            return Float(unit.rate == .best ? low / 10 : low)
         }
     }
 
@@ -222,7 +224,8 @@ public struct LRSchedulesStudy: Study {
         let training = TrainingConfig(model: model(depth: unit.depth, batchNorm: unit.batchNorm, context: context),
                                       learningRate: lr, epochs: unit.epochs, batchSize: config.batchSize,
                                       momentum: config.momentum, seed: unit.seed, trainLimit: config.trainLimit.map { min($0, train.count) })
-        let scheduler = ScheduleObserver(spec: spec, validation: validation)
+        // only the plateau schedule looks at the validation split
+        let scheduler = ScheduleObserver(spec: spec, validation: spec.needsValidation ? validation : nil)
         let evaluator = EpochEvaluator(test: test)
         let result = try Trainer(config: training).run(train: train, test: test, normalization: context.normalization,
                                                        isCancelled: context.isCancelled, observers: [scheduler, evaluator]).result
@@ -232,7 +235,7 @@ public struct LRSchedulesStudy: Study {
         let reason = FailureCriterion.reason(result, classes: training.model.classes)
         return ScheduleRun(part: unit.part, depth: unit.depth, batchNorm: unit.batchNorm, schedule: unit.schedule, rate: unit.rate,
                            learningRate: lr, seed: unit.seed, epochs: unit.epochs, result: result,
-                           learningRates: scheduler.learningRates, testAccuracies: evaluator.accuracies,
+                           learningRates: scheduler.learningRates, testAccuracies: evaluator.accuracies(final: result),
                            validationLosses: scheduler.validationLosses, failed: reason != nil, failureReason: reason)
     }
 

@@ -11,6 +11,13 @@ final class SharedComputation: @unchecked Sendable {
     private var values: [String: Any] = [:]
     private var inFlight: Set<String> = []
 
+    /// Forgets every stored value (for tests that check a unit computes the same alone).
+    func removeAll() {
+        condition.lock()
+        values.removeAll()
+        condition.unlock()
+    }
+
     func value<T>(_ key: String, compute: () throws -> T) throws -> T {
         condition.lock()
         while inFlight.contains(key) { condition.wait() }

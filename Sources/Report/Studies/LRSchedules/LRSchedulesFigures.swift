@@ -60,15 +60,15 @@ enum LRSchedulesFigures {
 
     // MARK: - Learning rate against step
 
-    /// Every schedule's learning rate at each step: the BN ConvNet (first network) at its suggested rate.
+    /// Every schedule's learning rate at each step: the BN ConvNet (first network) at its best constant rate.
     static func learningRates(_ r: LRSchedulesStudy.Result) -> ReportFigure {
         let depth = r.config.depths.first ?? 2
-        var ax = Axes(title: "\(network(depth)) with BN, at its suggested learning rate", xLabel: "step", yLabel: "learning rate")
+        var ax = Axes(title: "\(network(depth)) with BN, at its best constant learning rate", xLabel: "step", yLabel: "learning rate")
         ax.stopLabel = nil
         ax.legend = .outside
         var top = 0.0
         for (i, spec) in r.config.specs.enumerated() {
-            guard let run = r.runs.first(where: { $0.depth == depth && $0.batchNorm && $0.rate == .suggested
+            guard let run = r.runs.first(where: { $0.depth == depth && $0.batchNorm && $0.rate == .best
                 && $0.part == .schedules && $0.schedule == spec }) else { continue }
             let y = run.learningRates.map(Double.init)
             top = max(top, y.max() ?? 0)
@@ -82,12 +82,12 @@ enum LRSchedulesFigures {
             name: "lr-schedules-learning-rate", study: LRSchedulesStudy.id, figure: fig,
             alt: "Learning rate against training step for each schedule on one panel.",
             caption: "The learning rate each schedule used at every step (as recorded during training). One-cycle peaks at the "
-                + "suggested rate and starts at 1/25 of it; the plateau schedule's cuts depend on the validation loss of that run.")
+                + "same rate and starts at 1/25 of it; the plateau schedule's cuts depend on the validation loss of that run.")
     }
 
     // MARK: - Accuracy against epoch
 
-    /// Test accuracy after every epoch per schedule: rows are the learning rates (suggested, high),
+    /// Test accuracy after every epoch per schedule: rows are the learning rates (best constant, high),
     /// columns the arms (with BN, without).
     static func accuracy(_ r: LRSchedulesStudy.Result, depth: Int) -> ReportFigure {
         var fig = Figure(widthInches: 9, heightInches: 6.2, title: "Test accuracy per epoch, \(network(depth))")
@@ -96,11 +96,11 @@ enum LRSchedulesFigures {
         fig.sharedY = true
         fig.sharedLegend = true
         let chance = r.runs.first.map { 1 / Double($0.result.config.model.classes) }
-        for rate in [LRSchedulesStudy.Rate.suggested, .high] {
+        for rate in [LRSchedulesStudy.Rate.best, .high] {
             for bn in [true, false] {
                 let runs = r.runs.filter { $0.depth == depth && $0.batchNorm == bn && $0.rate == rate && $0.part == .schedules }
                 let lrText = runs.first.map { ReportFormat.learningRate(Double($0.learningRate)) } ?? "–"
-                var ax = Axes(title: "\(ArmStyle.label(batchNorm: bn)), \(rate == .high ? "high" : "suggested") LR \(lrText)",
+                var ax = Axes(title: "\(ArmStyle.label(batchNorm: bn)), \(rate == .high ? "high" : "best constant") LR \(lrText)",
                               xLabel: "epoch", yLabel: "test accuracy")
                 ax.yLimits = 0...1
                 ax.xLimits = 0.8...(Double(r.config.epochs) + 0.2)
@@ -126,7 +126,7 @@ enum LRSchedulesFigures {
         return ReportFigure(
             name: "lr-schedules-accuracy-depth\(depth)", study: LRSchedulesStudy.id, figure: fig,
             alt: "Test accuracy against epoch for each schedule, \(network(depth)); left with BN, right without; "
-                + "top row at each arm's suggested learning rate, bottom row at the high learning rate.",
+                + "top row at each arm's best constant learning rate from its range test, bottom row at the high learning rate.",
             caption: "Test accuracy (\(r.config.testLimit.map { "first \(ReportFormat.count($0)) test images" } ?? "full test set")) "
                 + "after every epoch, \(seeds == 1 ? "one seed" : "mean of \(seeds) seeds"). × marks a run that failed to train; "
                 + "a diverged run's curve ends at the epoch it diverged in.")
@@ -165,6 +165,6 @@ enum LRSchedulesFigures {
             alt: "Bars of mean test accuracy: one-cycle in a third of the epochs against the step schedule's full run, "
                 + "per network and arm, with each seed's accuracy as a dot.",
             caption: "Mean test accuracy over \(r.config.superSeeds) seed\(r.config.superSeeds == 1 ? "" : "s") (bars) and each seed (dots). "
-                + "One-cycle peaks where the arm's range-test loss was lowest; the step schedule runs at the suggested learning rate.")
+                + "One-cycle peaks where the arm's range-test loss was lowest; the step schedule runs at the best constant learning rate (a tenth of it).")
     }
 }

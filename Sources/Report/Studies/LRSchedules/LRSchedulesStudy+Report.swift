@@ -50,11 +50,11 @@ extension LRSchedulesStudy {
         return s
     }
 
-    /// "At the suggested learning rate the best schedule is cosine with BN (88.1%) and …"
+    /// "At the best constant learning rate the best schedule is cosine with BN (88.1%) and …"
     static func scheduleSentence(_ f: Findings, config: Config) -> String? {
         var parts: [String] = []
         for bn in [true, false] {
-            let rows = f.rows.filter { $0.batchNorm == bn && $0.rate == .suggested }
+            let rows = f.rows.filter { $0.batchNorm == bn && $0.rate == .best }
             guard let best = rows.max(by: { ($0.accuracy.mean ?? 0) < ($1.accuracy.mean ?? 0) }), let m = best.accuracy.mean else { continue }
             let constant = rows.first { $0.schedule.name == .constant }?.accuracy.mean
             var p = "\(bn ? "with" : "without") BN \(LRSchedulesFigures.label(best.schedule)) (\(ReportFormat.accuracy(m))"
@@ -62,7 +62,7 @@ extension LRSchedulesStudy {
             parts.append(p + ")")
         }
         guard !parts.isEmpty else { return nil }
-        var s = "After \(config.epochs) epochs at each arm's suggested learning rate, the best schedule is " + parts.joined(separator: " and ") + "."
+        var s = "After \(config.epochs) epochs at each arm's best constant learning rate (a tenth of where its range-test loss was lowest), the best schedule is " + parts.joined(separator: " and ") + "."
         let high = f.rows.filter { $0.rate == .high }
         if let lr = high.first?.learningRate {
             let bnTrained = high.filter { $0.batchNorm && $0.failed < $0.seeds }.count

@@ -22,6 +22,7 @@ struct LRSchedulesView {
         var arm: String
         var suggested: String
         var minimum: String
+        var best: String
         var divergence: String
         var ratio: String
         var verdict: String
@@ -68,7 +69,9 @@ extension LRSchedulesView {
             + "\(c.epochs) epochs per schedule; test accuracy on \(ReportFormat.count(testImages)) test images after every epoch. "
             + "Schedules: \(c.specs.map { LRSchedulesFigures.label($0) + " (\($0))" }.joined(separator: ", ")). "
             + "Range test from \(ReportFormat.learningRate(c.rangeStart)) to \(ReportFormat.learningRate(c.rangeEnd)) over \(c.rangeSteps) batches, "
-            + "\(c.rangeSeeds) seed\(c.rangeSeeds == 1 ? "" : "s") per arm. \(r.runs.count + r.rangeTests.count) runs in all."
+            + "\(c.rangeSeeds) seed\(c.rangeSeeds == 1 ? "" : "s") per arm. Each arm's best constant learning rate is a tenth of where "
+            + "its range-test loss (base seed) was lowest (fastai's lr_min rule; the steepest-descent suggestion is listed too); the high "
+            + "rate, \(ReportFormat.learningRate(Double(c.highLearningRate))), is one the learning-rate sweep finds only BN tolerates. \(r.runs.count + r.rangeTests.count) runs in all."
         validationNote = "ReduceLROnPlateau decides on the loss of a validation split: the last \(ReportFormat.count(c.validationImages)) images "
             + "of the training file, held out from training (every schedule trains without them) and never the test set. "
             + "Per-batch schedules step after every optimizer step, the others after every epoch, as in PyTorch's examples."
@@ -89,6 +92,7 @@ extension LRSchedulesView {
                 rangeRows.append(RangeRow(
                     network: k == 0 ? network : "", arm: ArmStyle.label(batchNorm: a.batchNorm),
                     suggested: a.suggested.map(lr).joined(separator: ", "), minimum: a.minimum.map(lr).joined(separator: ", "),
+                    best: a.minimum.first.map { lr($0.map { $0 / 10 }) } ?? "–",
                     divergence: a.divergence.map { $0.map(ReportFormat.learningRate) ?? "none" }.joined(separator: ", "),
                     ratio: k == 0 ? f.divergenceRatio.map { (f.ratioIsLowerBound ? "≥ " : "") + ReportFormat.ratio($0) } ?? "–" : "",
                     verdict: k == 0 ? LRSchedulesStudy.verdictText(f.divergenceVerdict) : "", startsGroup: k == 0))
@@ -103,7 +107,7 @@ extension LRSchedulesView {
                     : CellView(text: row.seeds == 1 ? "failed" : "\(row.failed)/\(row.seeds) failed", flagged: true)
                 rows.append(ScheduleRow(
                     arm: starts ? ArmStyle.label(batchNorm: row.batchNorm) : "",
-                    rate: starts ? "\(row.rate == .high ? "high" : "suggested") \(ReportFormat.learningRate(Double(row.learningRate)))" : "",
+                    rate: starts ? "\(row.rate == .high ? "high" : "best") \(ReportFormat.learningRate(Double(row.learningRate)))" : "",
                     schedule: LRSchedulesFigures.label(row.schedule),
                     accuracy: row.accuracy.mean.map { ReportFormat.accuracy($0, std: row.accuracy.std) } ?? "–",
                     epochsToTarget: epochs, status: status, startsGroup: starts))
@@ -125,7 +129,7 @@ extension LRSchedulesView {
         }
         let third = r.findings.first?.superWithBN.oneCycleEpochs ?? max(1, c.epochs / 3)
         superRule = "One-cycle runs \(third) epoch\(third == 1 ? "" : "s") (a third of \(c.epochs)), peaking at the learning rate where the arm's "
-            + "range-test loss was lowest; the step schedule runs all \(c.epochs) at the suggested learning rate; \(c.superSeeds) seeds each. "
+            + "range-test loss was lowest; the step schedule runs all \(c.epochs) at the arm's best constant learning rate (a tenth of that); \(c.superSeeds) seeds each. "
             + "One-cycle matches when its mean accuracy is at most twice the standard error of the difference below the step schedule's. "
             + "The verdict against Smith & Topin (2017) is read from the BN arm: agrees when it matches, differs when it falls short, "
             + "inconclusive with fewer than two seeds."
