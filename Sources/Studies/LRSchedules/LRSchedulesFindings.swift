@@ -26,6 +26,10 @@ extension LRSchedulesStudy {
         public var standardError: Double? { std.map { $0 / Double(values.count).squareRoot() } }
     }
 
+    /// The widest noise allowance (accuracy) under which a super-convergence comparison counts:
+    /// seeds further apart than this leave it inconclusive.
+    public static let maxNoise = 0.10
+
     /// One arm's range tests.
     public struct ArmRange: Codable, Sendable, Equatable {
         public var batchNorm: Bool
@@ -63,7 +67,8 @@ extension LRSchedulesStudy {
         /// How far one-cycle's mean may fall below the step schedule's and still match:
         /// twice the standard error of the difference (nil with fewer than two seeds).
         public var noise: Double?
-        /// Whether one-cycle matched (within `noise`) or beat the step schedule: nil when `noise` is nil.
+        /// Whether one-cycle matched (within `noise`) or beat the step schedule: nil without a
+        /// noise estimate or when it exceeds `LRSchedulesStudy.maxNoise`.
         public var matches: Bool?
     }
 
@@ -87,7 +92,7 @@ extension LRSchedulesStudy {
         public var superWithoutBN: SuperConvergence
         /// Smith & Topin: one-cycle matches the step schedule in a fraction of the epochs (their
         /// networks use BN). Agrees when it matches within noise with BN, differs when it falls
-        /// short, inconclusive with fewer than two seeds.
+        /// short, inconclusive with fewer than two seeds or an allowance above `maxNoise`.
         public var superVerdict: Verdict
 
         init(depth: Int, config: Config, rangeTests: [RangeTestRun], runs: [ScheduleRun]) {
@@ -139,7 +144,8 @@ extension LRSchedulesStudy {
                 var noise: Double?
                 if let sa = a.standardError, let ss = s.standardError { noise = 2 * (sa * sa + ss * ss).squareRoot() }
                 var matches: Bool?
-                if let noise, let ma = a.mean, let ms = s.mean { matches = ma >= ms - noise }
+                // seeds that disagree by more than the allowance cap say nothing either way
+                if let noise, noise <= LRSchedulesStudy.maxNoise, let ma = a.mean, let ms = s.mean { matches = ma >= ms - noise }
                 return SuperConvergence(batchNorm: bn, peakLearningRate: cycle.first?.learningRate, stepLearningRate: step.first?.learningRate,
                                         oneCycleEpochs: cycle.first?.epochs ?? max(1, config.epochs / 3), stepEpochs: config.epochs,
                                         oneCycle: a, step: s, oneCycleFailed: cycle.filter(\.failed).count,

@@ -21,13 +21,14 @@ public struct LRSchedulesStudy: Study {
 
     /// Which learning rate a run uses.
     public enum Rate: String, Codable, Sendable {
-        /// The arm's best constant learning rate from its range test: a tenth of where the
-        /// smoothed loss was lowest (fastai's `lr_min` rule; the steepest-descent suggestion,
-        /// which sits where the loss falls fastest early in the scan, is reported beside it).
+        /// The arm's best constant learning rate from its range tests: a tenth of where the
+        /// smoothed loss was lowest (geometric mean over the range-test seeds; fastai's `lr_min`
+        /// rule; the steepest-descent suggestion is reported beside it).
         case best
         /// `config.highLearningRate`.
         case high
-        /// Where the arm's range-test loss was lowest: the one-cycle peak of the super-convergence runs.
+        /// Where the arm's range-test loss was lowest (geometric mean over seeds): the one-cycle peak
+        /// of the super-convergence runs.
         case rangeMaximum
     }
 
@@ -40,7 +41,7 @@ public struct LRSchedulesStudy: Study {
         public var depth: Int
         public var batchNorm: Bool
         public var seed: UInt64
-        /// The seed of the range test that sets the learning rate (the base seed).
+        /// The first seed of the range tests that set the learning rate (the base seed).
         public var rangeSeed: UInt64
         public var schedule: ScheduleSpec
         public var rate: Rate
@@ -197,9 +198,14 @@ public struct LRSchedulesStudy: Study {
         switch unit.rate {
         case .high: return config.highLearningRate
         case .best, .rangeMaximum:
-            let r = try rangeTest(depth: unit.depth, batchNorm: unit.batchNorm, seed: unit.rangeSeed, context: context).result
-            // a test with no usable curve suggests nothing: fall back to its start
-            let low = r.minimum ?? r.suggested ?? config.rangeStart
+            // the geometric mean over the arm's range tests of where the smoothed loss was lowest
+            // (one test alone is noisy); a test with no usable curve counts at its start
+            var logs: [Double] = []
+            for k in 0..<config.rangeSeeds {
+                let r = try rangeTest(depth: unit.depth, batchNorm: unit.batchNorm, seed: unit.rangeSeed &+ UInt64(k), context: context).result
+                logs.append(log(r.minimum ?? r.suggested ?? config.rangeStart))
+            }
+            let low = exp(logs.reduce(0, +) / Double(max(1, logs.count)))
             return Float(unit.rate == .best ? low / 10 : low)
         }
     }

@@ -88,7 +88,8 @@ extension LRSchedulesStudy {
             + "learning rate) against the step schedule's \(w.stepEpochs): \(arm(w)); \(arm(f.superWithoutBN)). "
             + "Smith & Topin (2017) found that one-cycle reaches the step schedule's accuracy in a fraction of the iterations, with BN networks: "
             + "this run \(verdictText(f.superVerdict)) (rule: agrees when one-cycle's mean accuracy with BN is at most twice the standard error of "
-            + "the difference below the step schedule's, differs when further below, inconclusive with fewer than two seeds). "
+            + "the difference below the step schedule's, differs when further below, inconclusive with fewer than two seeds or when that allowance "
+            + "exceeds \(Int(maxNoise * 100)) points). "
             + "The paper makes no claim without BN."
     }
 }

@@ -59,6 +59,12 @@ struct LRSchedulesView {
 }
 
 extension LRSchedulesView {
+    /// The geometric mean of the values present.
+    static func geometricMean(_ values: [Double?]) -> Double? {
+        let v = values.compactMap { $0 }.filter { $0 > 0 }
+        return v.isEmpty ? nil : exp(v.map(log).reduce(0, +) / Double(v.count))
+    }
+
     init(_ r: LRSchedulesStudy.Result, in section: ReportSection) {
         let c = r.config
         let results = section.run
@@ -70,7 +76,7 @@ extension LRSchedulesView {
             + "Schedules: \(c.specs.map { LRSchedulesFigures.label($0) + " (\($0))" }.joined(separator: ", ")). "
             + "Range test from \(ReportFormat.learningRate(c.rangeStart)) to \(ReportFormat.learningRate(c.rangeEnd)) over \(c.rangeSteps) batches, "
             + "\(c.rangeSeeds) seed\(c.rangeSeeds == 1 ? "" : "s") per arm. Each arm's best constant learning rate is a tenth of where "
-            + "its range-test loss (base seed) was lowest (fastai's lr_min rule; the steepest-descent suggestion is listed too); the high "
+            + "its range-test loss was lowest (geometric mean over the seeds) (fastai's lr_min rule; the steepest-descent suggestion is listed too); the high "
             + "rate, \(ReportFormat.learningRate(Double(c.highLearningRate))), is one the learning-rate sweep finds only BN tolerates. \(r.runs.count + r.rangeTests.count) runs in all."
         validationNote = "ReduceLROnPlateau decides on the loss of a validation split: the last \(ReportFormat.count(c.validationImages)) images "
             + "of the training file, held out from training (every schedule trains without them) and never the test set. "
@@ -92,7 +98,7 @@ extension LRSchedulesView {
                 rangeRows.append(RangeRow(
                     network: k == 0 ? network : "", arm: ArmStyle.label(batchNorm: a.batchNorm),
                     suggested: a.suggested.map(lr).joined(separator: ", "), minimum: a.minimum.map(lr).joined(separator: ", "),
-                    best: a.minimum.first.map { lr($0.map { $0 / 10 }) } ?? "–",
+                    best: Self.geometricMean(a.minimum).map { lr($0 / 10) } ?? "–",
                     divergence: a.divergence.map { $0.map(ReportFormat.learningRate) ?? "none" }.joined(separator: ", "),
                     ratio: k == 0 ? f.divergenceRatio.map { (f.ratioIsLowerBound ? "≥ " : "") + ReportFormat.ratio($0) } ?? "–" : "",
                     verdict: k == 0 ? LRSchedulesStudy.verdictText(f.divergenceVerdict) : "", startsGroup: k == 0))
@@ -115,7 +121,7 @@ extension LRSchedulesView {
             tables.append(ScheduleTable(network: network, target: ReportFormat.accuracy(Double(c.targetAccuracy)), rows: rows))
             for (k, s) in [f.superWithBN, f.superWithoutBN].enumerated() {
                 let outcome = s.matches.map { CellView(text: $0 ? "matches" : "falls short", flagged: !$0) }
-                    ?? CellView(text: "fewer than two seeds", flagged: false)
+                    ?? CellView(text: s.noise == nil ? "fewer than two seeds" : "seeds too far apart", flagged: false)
                 superRows.append(SuperRow(
                     network: k == 0 ? network : "", arm: ArmStyle.label(batchNorm: s.batchNorm),
                     peak: s.peakLearningRate.map { ReportFormat.learningRate(Double($0)) } ?? "–",
@@ -132,6 +138,6 @@ extension LRSchedulesView {
             + "range-test loss was lowest; the step schedule runs all \(c.epochs) at the arm's best constant learning rate (a tenth of that); \(c.superSeeds) seeds each. "
             + "One-cycle matches when its mean accuracy is at most twice the standard error of the difference below the step schedule's. "
             + "The verdict against Smith & Topin (2017) is read from the BN arm: agrees when it matches, differs when it falls short, "
-            + "inconclusive with fewer than two seeds."
+            + "inconclusive with fewer than two seeds or an allowance above \(Int(LRSchedulesStudy.maxNoise * 100)) points."
     }
 }
