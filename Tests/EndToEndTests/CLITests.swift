@@ -68,7 +68,7 @@ struct CLI {
           probes: 2
         lrSchedules:
           depths: [2]
-          epochs: 3
+          epochs: 2
           trainLimit: 64
           validationImages: 64
           testLimit: 32

@@ -108,13 +108,15 @@ enum LRSchedulesFigures {
                 if let chance {
                     ax.line(x: [0.8, Double(r.config.epochs) + 0.2], y: [chance, chance], label: "chance", color: .gray, width: 1, dashed: true)
                 }
-                for (i, spec) in r.config.specs.enumerated() {
+                // constant last and dashed: the plateau schedule follows it until its first cut
+                let order = r.config.specs.enumerated().sorted { ($0.element.name == .constant ? 1 : 0, $0.offset) < ($1.element.name == .constant ? 1 : 0, $1.offset) }
+                for (i, spec) in order {
                     let at = runs.filter { $0.schedule == spec }.sorted { $0.seed < $1.seed }
                     guard let first = at.first else { continue }
                     let n = at.map(\.testAccuracies.count).min() ?? 0
                     let mean = (0..<n).map { e in at.map { Double($0.testAccuracies[e]) }.reduce(0, +) / Double(at.count) }
                     ax.line(x: (0..<n).map { Double($0 + 1) }, y: mean, label: label(spec), color: color(i), width: 1.8,
-                            marker: .circle, markerSize: 4)
+                            dashed: spec.name == .constant, marker: .circle, markerSize: 4)
                     if first.failed, let last = mean.last {
                         ax.markers(x: [Double(n)], y: [last], marker: .cross, label: nil, color: color(i), size: 10)
                     }
