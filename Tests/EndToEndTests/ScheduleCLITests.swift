@@ -24,7 +24,7 @@ import Testing
         let object = try JSONSerialization.jsonObject(with: Data(train.out.utf8)) as? [String: Any]
         #expect(object?["schedule"] as? String == "onecycle:max_lr=0.5")
         // one-cycle ends at max_lr / 25 / 1e4
-        let last = try #require(object?["finalLearningRate"] as? Double)
+        let last = try #require(object?["final_learning_rate"] as? Double)
         #expect(last < 0.5 / 25 / 100)
 
         let chart = dir.appendingPathComponent("find.png")
