@@ -44,7 +44,7 @@ extension LRSchedulesStudy {
         }
         s += "; suggested learning rates \(f.rangeWithBN.suggested.map(lr).joined(separator: ", ")) with BN and "
             + "\(f.rangeWithoutBN.suggested.map(lr).joined(separator: ", ")) without. "
-        s += "Ioffe & Szegedy (2015) report that BN allows much higher learning rates: this run "
+        s += "Ioffe & Szegedy (2015) report that BN allows much higher learning rates; verdict: "
             + "\(verdictText(f.divergenceVerdict)) (rule: agrees when BN's divergence point exceeds no-BN's by more than two scan steps, "
             + "×\(String(format: "%.2f", f.scanResolution)), in every seed; differs when it falls below by as much in every seed)."
         return s
@@ -79,15 +79,15 @@ extension LRSchedulesStudy {
             let a = s.oneCycle.mean.map(ReportFormat.accuracy) ?? "–", b = s.step.mean.map(ReportFormat.accuracy) ?? "–"
             var t = "\(s.batchNorm ? "with" : "without") BN \(a) against \(b)"
             if let noise = s.noise { t += String(format: " (noise allowance %.1f points)", noise * 100) }
-            if let m = s.matches { t += m ? ": matches" : ": falls short" }
+            if let m = s.matches { t += m ? ": matches" : ": falls short" } else if s.noise != nil { t += ": the seeds are too far apart to tell" }
             if s.oneCycleFailed > 0 { t += ", \(s.oneCycleFailed) one-cycle run\(s.oneCycleFailed == 1 ? "" : "s") failed to train" }
             return t
         }
         let w = f.superWithBN
         return "Super-convergence: one-cycle in \(w.oneCycleEpochs) epoch\(w.oneCycleEpochs == 1 ? "" : "s") (peak at the range test's lowest-loss "
             + "learning rate) against the step schedule's \(w.stepEpochs): \(arm(w)); \(arm(f.superWithoutBN)). "
-            + "Smith & Topin (2017) found that one-cycle reaches the step schedule's accuracy in a fraction of the iterations, with BN networks: "
-            + "this run \(verdictText(f.superVerdict)) (rule: agrees when one-cycle's mean accuracy with BN is at most twice the standard error of "
+            + "Smith & Topin (2017) found that one-cycle reaches the step schedule's accuracy in a fraction of the iterations, with BN networks; "
+            + "verdict: \(verdictText(f.superVerdict)) (rule: agrees when one-cycle's mean accuracy with BN is at most twice the standard error of "
             + "the difference below the step schedule's, differs when further below, inconclusive with fewer than two seeds or when that allowance "
             + "exceeds \(Int(maxNoise * 100)) points). "
             + "The paper makes no claim without BN."
