@@ -66,6 +66,17 @@ struct CLI {
           batchSize: 32
           initBatches: 2
           probes: 2
+        lrSchedules:
+          depths: [2]
+          epochs: 2
+          trainLimit: 64
+          validationImages: 64
+          testLimit: 32
+          batchSize: 32
+          rangeSteps: 10
+          rangeSeeds: 1
+          superSeeds: 1
+          schedules: ["multistep:per=batch", "plateau:patience=0"]
         """
 
     @Test func runRenderCompareAndBadInput() throws {

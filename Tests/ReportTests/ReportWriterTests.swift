@@ -22,7 +22,8 @@ struct ReportWriterTests {
         let check = HTMLCheck(html)
         #expect(check.problems.isEmpty, "\(check.problems)")
         let names = ["lr-sweep-accuracy", "lr-sweep-heatmap", "lr-sweep-loss-depth2", "lr-sweep-loss-depth3", "covariate-shift-drift",
-                     "gradients-init-norms", "gradients-histogram", "gradients-ics", "gradients-ics-layers", "gradients-landscape-depth4", "gradients-norms-depth4"]
+                     "gradients-init-norms", "gradients-histogram", "gradients-ics", "gradients-ics-layers", "gradients-landscape-depth4", "gradients-norms-depth4",
+                     "lr-schedules-range-test", "lr-schedules-learning-rate", "lr-schedules-accuracy-depth2", "lr-schedules-super-convergence"]
         #expect(check.images.compactMap { $0["src"] } == names.map { "figures/\($0).png" })
         for img in check.images {
             let src = try #require(img["src"])
@@ -48,7 +49,7 @@ struct ReportWriterTests {
         #expect(html.contains("bnlab test (commit <code>abc1234</code>)"))
         #expect(html.contains("test machine"))
         #expect(html.contains("Synthetic gratings"))
-        for id in ["1502.03167", "1805.11604", "1806.02375", "1803.08494", "2002.10444"] {
+        for id in ["1502.03167", "1805.11604", "1806.02375", "1803.08494", "2002.10444", "1506.01186", "1708.07120"] {
             #expect(html.contains("arXiv:\(id)"))
         }
         #expect(html.contains("<li><strong>ConvNet (depth 2).</strong> "))
@@ -87,7 +88,7 @@ struct ReportWriterTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let check = HTMLCheck(html)
         #expect(check.problems.isEmpty)
-        #expect(check.images.count == 11)
+        #expect(check.images.count == 15)
         for img in check.images {
             let src = try #require(img["src"])
             #expect(src.hasPrefix("data:image/png;base64,"))

@@ -25,6 +25,18 @@ import Training
         gradients.initBatches = 2
         gradients.probes = 2
         c[GradientsStudy.self] = gradients
+        var schedules = LRSchedulesStudy.Config(profile: .quick)
+        schedules.depths = [2]
+        schedules.epochs = 3
+        schedules.batchSize = 32
+        schedules.validationImages = 64
+        schedules.trainLimit = 64
+        schedules.testLimit = 32
+        schedules.rangeSteps = 10
+        schedules.schedules = ["multistep:per=batch", "plateau:patience=0"]
+        schedules.rangeSeeds = 1
+        schedules.superSeeds = 1
+        c[LRSchedulesStudy.self] = schedules
         return c
     }
 
@@ -36,7 +48,8 @@ import Training
                                   progress: { _ in _ = done.increment() })
         var b = try pipeline2.run(dataset: synthetic, bnlabVersion: "t", gitCommit: nil, machine: "m")
         #expect(done.value == pipeline1.totalWork)
-        #expect(pipeline1.totalWork == 2 * 2 * 3 * 2 + 3 + 1 * 2 * 2 * 2)
+        // lr-schedules: 2 arms × 1 range test, 2 arms × 2 rates × 2 schedules, 2 arms × 1 seed × (step, one-cycle)
+        #expect(pipeline1.totalWork == 2 * 2 * 3 * 2 + 3 + 1 * 2 * 2 * 2 + (2 + 8 + 4))
         #expect(a.timings.runs.count == pipeline1.totalWork)
         // Apart from the timings section, the files are byte-identical.
         a.timings = b.timings

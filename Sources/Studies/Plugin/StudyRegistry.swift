@@ -7,6 +7,7 @@ public struct StudyRegistry: @unchecked Sendable {
         LRSweepStudy.self,
         CovariateShiftStudy.self,
         GradientsStudy.self,
+        LRSchedulesStudy.self,
     ])
 
     /// The study types, in report order. (Metatypes are immutable, hence `@unchecked Sendable`.)
