@@ -10,7 +10,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
     ],
     targets: [
@@ -24,7 +23,7 @@ let package = Package(
         .target(name: "Engine", dependencies: ["CBLAS"],
                 swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
         .target(name: "Datasets", dependencies: ["Engine", "CZlib"]),
-        .target(name: "Charts", dependencies: ["CCairo", "CPNG"]),
+        .target(name: "Charts", dependencies: ["CCairo", "CPNG", "CZlib"]),
         .target(name: "Training", dependencies: ["Engine", "Datasets"]),
         .target(name: "Studies", dependencies: ["Engine", "Datasets", "Training", .product(name: "Yams", package: "Yams")]),
         .target(name: "Report", dependencies: [
@@ -34,13 +33,12 @@ let package = Package(
         .executableTarget(name: "bnlab", dependencies: [
             "Engine", "Datasets", "Training", "Studies", "Charts", "Report",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "Logging", package: "swift-log"),
         ]),
 
         // MARK: - Tests
         .target(name: "PNGTestSupport", dependencies: ["CPNG"], path: "Tests/PNGTestSupport"),
         .target(name: "TestSupport", dependencies: ["Datasets"], path: "Tests/TestSupport"),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "Datasets"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "Datasets", "Training"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts", "PNGTestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Engine", "Datasets", "TestSupport"], resources: [.copy("Fixtures")]),

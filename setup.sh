@@ -8,6 +8,9 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 PACKAGES=(pkg-config libcairo2-dev libpng-dev zlib1g-dev libopenblas-dev fonts-dejavu-core dataset-fashion-mnist)
+mode=${1:-run}
+# The tests also look at the report in a real browser (scripts/page-check.sh).
+[[ "$mode" == test ]] && PACKAGES+=(chromium)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -27,7 +30,7 @@ if ((${#missing[@]})); then
 fi
 command -v swift >/dev/null || { echo "swift not found: install Swift 6 (https://swift.org/install) and put it on PATH" >&2; exit 1; }
 
-mode=${1:-run}; shift || true
+shift || true
 case "$mode" in
     run)
         echo "==> building bnlab (release)" >&2

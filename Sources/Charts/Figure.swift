@@ -45,16 +45,17 @@ public struct Figure: Sendable {
     }
 
     /// Renders to a file: PNG at `dpi` (2× for high-DPI docs: `dpi: 200`) with tEXt metadata, or SVG
-    /// / PDF (vector; `dpi` unused) from the same drawing code.
+    /// / PDF (vector; `dpi` unused) from the same drawing code, with the same metadata (SVG:
+    /// `<title>`, `<desc>`, `<metadata>`; PDF: the document information) and, in SVG, text as `<text>`.
     public func render(to url: URL, format: ImageFormat = .png, dpi: Double = 100,
                        metadata: FigureMetadata = FigureMetadata()) throws {
         switch format {
         case .png:
             let text = metadata.pngText(defaultTitle: title)
-            let png = try CairoCanvas.rasterize(self, dpi: dpi) { try PNGWriter.encode($0, dpi: dpi, text: text, scratch: $1) }
+            let png = try CairoCanvas.rasterize(self, dpi: dpi) { try PNGWriter.encode($0, dpi: dpi, text: text) }
             do { try png.write(to: url) } catch { throw ChartError.io(path: url.path, reason: error.localizedDescription) }
         case .svg, .pdf:
-            try CairoCanvas.renderVector(self, to: url, format: format)
+            try CairoCanvas.renderVector(self, to: url, format: format, metadata: metadata.pngText(defaultTitle: title))
         }
     }
 }

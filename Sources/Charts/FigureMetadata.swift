@@ -1,4 +1,6 @@
-/// Provenance written into PNG tEXt chunks, so an embedded figure can be traced back.
+/// Provenance written into PNG tEXt chunks, SVG `<title>`/`<desc>`/`<metadata>` and the PDF
+/// document information (Title; Creator = Software; Subject = Source; Keywords = the rest), so
+/// an embedded figure can be traced back.
 public struct FigureMetadata: Sendable, Equatable {
     /// `Title`; defaults to the figure title.
     public var title: String?

@@ -1,14 +1,10 @@
 import Synchronization
 
-/// Reusable large buffers for one PNG render (pixels, line mask, scanlines, compressed bytes).
-/// Fresh multi-megabyte allocations cost more in page faults than drawing a chart does, so
-/// renders borrow a scratch set from a small pool and give it back.
+/// Reusable pixel memory for PNG renders. A fresh multi-megabyte surface costs more in page
+/// faults than drawing a chart does, so renders borrow a buffer from a small pool and give it back.
 final class RenderScratch: @unchecked Sendable {
     // Only the render that took this object from the pool touches it.
     var surface: [UInt32] = []
-    var rasterizer: PolylineRasterizer?
-    var scanlines: [UInt8] = []
-    var compressed: [UInt8] = []
 
     private static let pool = Mutex<[RenderScratch]>([])
 

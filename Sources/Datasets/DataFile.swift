@@ -2,8 +2,12 @@ import Foundation
 
 /// Reads a data file into memory, gunzipping it when it starts with the gzip magic number.
 enum DataFile {
+    /// The most bnlab reads from one data file, compressed or not (Fashion-MNIST's largest is 47 MB).
+    static let maxBytes = 1 << 30
+
     /// The file's bytes, decompressed if gzip; `help` goes into the error when the file is missing.
-    static func read(_ path: String, help: String) throws(DatasetError) -> [UInt8] {
+    /// `expectedBytes` reads the size a file announces from its first 16 bytes (see `Gzip.decompress`).
+    static func read(_ path: String, help: String, expectedBytes: (([UInt8]) -> Int?)? = nil) throws(DatasetError) -> [UInt8] {
         guard FileManager.default.fileExists(atPath: path) else { throw .notFound(path: path, help: help) }
         let data: Data
         do {
@@ -15,7 +19,10 @@ enum DataFile {
         // Data.withUnsafeBytes only rethrows untyped errors; the closure's result carries the typed one.
         let result = data.withUnsafeBytes { raw in
             Result { () throws(DatasetError) -> [UInt8] in
-                Gzip.hasMagic(raw) ? try Gzip.decompress(raw, file: name) : [UInt8](raw)
+                guard raw.count <= maxBytes else {
+                    throw .corrupt(file: name, reason: "is \(raw.count) bytes; bnlab reads at most \(maxBytes) from one file")
+                }
+                return Gzip.hasMagic(raw) ? try Gzip.decompress(raw, file: name, expectedBytes: expectedBytes) : [UInt8](raw)
             }
         }
         return try result.get()

@@ -10,7 +10,7 @@ public enum IDX {
 
     /// The images of an IDX3 file: pixels [count, height, width].
     public static func readImages(_ path: String, help: String = "") throws(DatasetError) -> (pixels: [UInt8], count: Int, height: Int, width: Int) {
-        var bytes = try DataFile.read(path, help: help)
+        var bytes = try DataFile.read(path, help: help, expectedBytes: expectedSize)
         let (dims, headerSize) = try parseHeader(bytes, magic: imagesMagic, what: "images", file: DataFile.displayName(path))
         guard dims[1] > 0 && dims[2] > 0 else {
             throw .corrupt(file: DataFile.displayName(path), reason: "wrong dimensions: images of \(dims[1])×\(dims[2]) pixels")
@@ -21,7 +21,7 @@ public enum IDX {
 
     /// The labels of an IDX1 file.
     public static func readLabels(_ path: String, help: String = "") throws(DatasetError) -> [UInt8] {
-        let bytes = try DataFile.read(path, help: help)
+        let bytes = try DataFile.read(path, help: help, expectedBytes: expectedSize)
         let (_, headerSize) = try parseHeader(bytes, magic: labelsMagic, what: "labels", file: DataFile.displayName(path))
         return Array(bytes[headerSize...])
     }
@@ -43,6 +43,29 @@ public enum IDX {
 
     /// Checks the magic number and that the payload length equals the product of the dimensions;
     /// returns the dimensions and the header's size in bytes.
+    /// The size of a whole IDX file of bytes as its first 16 bytes announce it (nil if they do not
+    /// look like an IDX header, or the size overflows).
+    static func expectedSize(_ head: [UInt8]) -> Int? {
+        guard head.count >= 16, head[0] == 0, head[1] == 0, head[2] == 0x08, (1...3).contains(head[3]) else { return nil }
+        let dims = (0..<Int(head[3])).map { (i: Int) -> Int in
+            let o = 4 + 4 * i
+            var v = 0
+            for k in 0..<4 { v = v << 8 | Int(head[o + k]) }
+            return v
+        }
+        var size = 4 + 4 * dims.count
+        var payload = 1
+        for d in dims {
+            let (p, overflow) = payload.multipliedReportingOverflow(by: d)
+            guard !overflow else { return nil }
+            payload = p
+        }
+        let (total, overflow) = size.addingReportingOverflow(payload)
+        guard !overflow else { return nil }
+        size = total
+        return size
+    }
+
     static func parseHeader(_ bytes: [UInt8], magic: UInt32, what: String, file: String) throws(DatasetError) -> (dims: [Int], headerSize: Int) {
         func uint32(at offset: Int) -> UInt32 {
             UInt32(bytes[offset]) << 24 | UInt32(bytes[offset + 1]) << 16 | UInt32(bytes[offset + 2]) << 8 | UInt32(bytes[offset + 3])

@@ -24,9 +24,12 @@ public enum ReportFormat {
         return String(format: "%.1f ± %.1f%%", mean * 100, std * 100)
     }
 
-    /// A ratio: `10×`, `3.16×`.
+    /// A ratio: `10×`, `3.16×`, `1,000×`.
     public static func ratio(_ r: Double) -> String {
-        r.isFinite ? trimmed(String(format: "%.3g", r)) + "×" : "–"
+        guard r.isFinite else { return "–" }
+        // %g would write 1000 as "1e+03": whole numbers from 100 up keep their digits.
+        if abs(r) >= 100 { return count(Int(r.rounded())) + "×" }
+        return trimmed(String(format: "%.3g", r)) + "×"
     }
 
     /// A width in decades of learning rate: `1.5 decades`, `1 decade`.
@@ -98,16 +101,36 @@ public enum ReportFormat {
         }
     }
 
-    /// A verdict in words: `improved`, `regressed`, `within tolerance`, `changed`, `new`, `missing`.
+    /// A verdict in words: `improved`, `regressed`, `unchanged`, `within tolerance`, `changed`, `new`, `missing`.
     public static func verdict(_ v: Comparison.Verdict) -> String {
         switch v {
         case .improved: "improved"
         case .regressed: "regressed"
+        case .unchanged: "unchanged"
         case .withinTolerance: "within tolerance"
         case .changed: "changed"
         case .new: "new"
         case .missing: "missing"
         }
+    }
+
+    /// Pretty-printed JSON with every array of plain values on one line (`"depths" : [2, 6]`), for
+    /// reading on the page; anything else is left as it is.
+    public static func compactJSON(_ json: String) -> String {
+        // An array whose elements are numbers, strings without brackets, booleans or null.
+        let pattern = #"\[\s*((?:[^\[\]{}"]|"[^"\[\]{}]*")*?)\s*\]"#
+        guard let regex = try? NSRegularExpression(pattern: pattern) else { return json }
+        let ns = json as NSString
+        var out = ""
+        var last = 0
+        for m in regex.matches(in: json, range: NSRange(location: 0, length: ns.length)) {
+            out += ns.substring(with: NSRange(location: last, length: m.range.location - last))
+            let items = ns.substring(with: m.range(at: 1)).split(separator: "\n")
+                .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: " ")
+            out += "[" + items + "]"
+            last = m.range.location + m.range.length
+        }
+        return out + ns.substring(from: last)
     }
 
     /// An ISO 8601 timestamp as `2026-11-25 14:27 UTC` (the input unchanged if it does not parse).

@@ -12,7 +12,10 @@ public enum FailureCriterion {
     public static func reason(_ result: TrainingResult, classes: Int) -> String? {
         if let step = result.divergedAtStep { return "diverged at step \(step)" }
         if !(result.finalLoss <= result.initialLoss) {
-            return String(format: "final loss %.3f above initial %.3f", result.finalLoss, result.initialLoss)
+            // Enough digits to show the difference; when even they agree, say it in words.
+            let final = String(format: "%.4g", result.finalLoss), initial = String(format: "%.4g", result.initialLoss)
+            return final == initial ? "loss did not decrease (final \(final), as initial)"
+                : "final loss \(final) above initial \(initial)"
         }
         let chance = 1 / Float(classes)
         if result.trainAccuracy <= chance + 0.05 {

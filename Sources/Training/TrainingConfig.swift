@@ -41,7 +41,7 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
             throw ConfigError(key: "batch", message: "must be at least 2 (BatchNorm needs two samples), got \(batchSize)")
         }
         guard momentum >= 0, momentum < 1 else { throw ConfigError(key: "momentum", message: "must be in [0, 1), got \(momentum)") }
-        guard weightDecay >= 0 else { throw ConfigError(key: "weight-decay", message: "must be ≥ 0, got \(weightDecay)") }
+        guard weightDecay >= 0, weightDecay.isFinite else { throw ConfigError(key: "weight-decay", message: "must be a finite number ≥ 0, got \(weightDecay)") }
         guard !nesterov || momentum > 0 else { throw ConfigError(key: "nesterov", message: "needs momentum > 0") }
         if let n = trainLimit, n < batchSize {
             throw ConfigError(key: "train-limit", message: "must be at least the batch size \(batchSize), got \(n)")

@@ -2,47 +2,60 @@ import ArgumentParser
 import Foundation
 import Report
 import Studies
-import Training
 
 /// `bnlab compare`: tonight's metrics against a baseline; the exit status says whether anything regressed.
 struct Compare: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Compare two metrics.json files; exit 1 if anything regressed.",
+        abstract: "Compare two metrics.json files; exit 1 if anything regressed or went missing.",
         discussion: """
-            Prints a table per metric: baseline, current, change and a verdict (improved, regressed, \
-            or within tolerance). Accuracies use an absolute tolerance, times a relative one; learning \
-            rates, ratios and LR-window widths sit on a discrete grid, so any move in the wrong \
-            direction counts. Exit status: 0 nothing regressed, 1 something regressed, 2 unusable input.
-            Example (nightly CI): bnlab run --baseline baseline/metrics.json && bnlab compare baseline/metrics.json output/metrics.json
+            Prints the metrics that moved (regressions and missing ones first) with baseline, current, \
+            change and verdict, folds the rest into a count, and ends with one verdict line. Accuracies \
+            use an absolute tolerance; learning rates, ratios and LR-window widths sit on a grid, so any \
+            move in the wrong direction counts. A metric of the baseline that tonight lacks fails the \
+            comparison unless --allow-missing. Wall times are shown but not judged unless you give \
+            --time-tolerance (CI machines are noisy).
+            Exit status: 0 nothing regressed, 1 something regressed or went missing, 2 unusable input, 64 usage.
+            Examples:
+              bnlab compare baseline/metrics.json output/metrics.json
+              bnlab compare base.json cur.json --time-tolerance 0.25 --all
+              bnlab compare base.json cur.json --json        # {"summary": {"status": "ok", ...}, "rows": [...]}
             """)
 
     @Argument(help: ArgumentHelp("The baseline metrics.json.", valueName: "baseline")) var baselinePath: String
     @Argument(help: ArgumentHelp("The current metrics.json.", valueName: "current")) var currentPath: String
     @Option(name: .customLong("accuracy-tolerance"), help: "Absolute tolerance for accuracies (0.01 = 1 point).")
     var accuracyTolerance: Double = 0.01
-    @Option(name: .customLong("time-tolerance"), help: "Relative tolerance for wall times (0.25 = 25%).")
-    var timeTolerance: Double = 0.25
+    @Option(name: .customLong("time-tolerance"), help: "Judge wall times with this relative tolerance (0.25 = 25%); off by default.")
+    var timeTolerance: Double?
+    @Flag(name: .customLong("allow-missing"), help: "Report metrics missing tonight without failing.") var allowMissing = false
+    @Flag(help: "List every row, the unchanged ones too.") var all = false
     @Flag(help: "Print the comparison as JSON.") var json = false
 
     func run() throws {
         let baseline: RunResults, current: RunResults
         do {
-            guard accuracyTolerance >= 0, timeTolerance >= 0 else {
-                throw ValidationError("tolerances must be non-negative")
+            guard accuracyTolerance >= 0, accuracyTolerance.isFinite else {
+                throw ValidationError("--accuracy-tolerance must be a non-negative number, got \(accuracyTolerance)")
+            }
+            if let t = timeTolerance, !(t >= 0 && t.isFinite) {
+                throw ValidationError("--time-tolerance must be a non-negative number, got \(t)")
             }
             baseline = try RunResults.read(from: URL(fileURLWithPath: baselinePath))
             current = try RunResults.read(from: URL(fileURLWithPath: currentPath))
         } catch {
-            stderrLine("bnlab compare: \(error)")
+            if json { printJSON(Unusable(summary: .init(status: .unusable, error: "\(error)"))) }
+            else { stderrLine("Error: \(error)") }
             throw ExitCode(2)
         }
-        let comparison = Comparison.compare(baseline: baseline, current: current,
-                                            accuracyTolerance: accuracyTolerance, timeTolerance: timeTolerance)
-        if json {
-            printJSON(comparison)
-        } else {
-            print(comparison.textTable())
-        }
-        if comparison.regressionCount > 0 { throw ExitCode(1) }
+        let comparison = Comparison.compare(baseline: baseline, current: current, accuracyTolerance: accuracyTolerance,
+                                            timeTolerance: timeTolerance, allowMissing: allowMissing)
+        if json { printJSON(comparison) } else { print(comparison.textTable(all: all)) }
+        if comparison.failed { throw ExitCode(1) }
+    }
+
+    /// `--json` output for input that cannot be used.
+    struct Unusable: Encodable {
+        struct Summary: Encodable { var status: Comparison.Status; var error: String }
+        var summary: Summary
     }
 }

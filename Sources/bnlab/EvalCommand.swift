@@ -36,10 +36,10 @@ struct Eval: ParsableCommand {
         }
         let checkpoint = try Checkpoint.read(from: URL(fileURLWithPath: load), fallbackSpec: fallback)
         if let expected = fallback, expected.family != checkpoint.spec.family {
-            throw ValidationError("--model \(expected.family.rawValue) does not match the checkpoint's model \(checkpoint.spec.family.rawValue)")
+            throw InputError("--model \(expected.family.rawValue) does not match the checkpoint's model \(checkpoint.spec.family.rawValue)")
         }
         guard checkpoint.spec.inputShape == [sets.test.channels, sets.test.height, sets.test.width] else {
-            throw ValidationError("the checkpoint expects \(checkpoint.spec.inputShape) inputs; the dataset has "
+            throw InputError("the checkpoint expects \(checkpoint.spec.inputShape) inputs; the dataset has "
                                   + "[\(sets.test.channels), \(sets.test.height), \(sets.test.width)]")
         }
         let normalization = checkpoint.normalization ?? sets.normalization

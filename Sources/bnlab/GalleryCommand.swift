@@ -31,7 +31,7 @@ struct Gallery: ParsableCommand {
             print(url.path)
         }
         let svg = dir.appendingPathComponent("lr_accuracy.svg")
-        try GalleryFigures.lrAccuracy().render(to: svg, format: .svg)
+        try GalleryFigures.lrAccuracy().render(to: svg, format: .svg, metadata: meta("lr_accuracy"))
         print(svg.path)
     }
 

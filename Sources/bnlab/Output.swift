@@ -2,6 +2,14 @@ import Foundation
 import Studies
 import Training
 
+/// Input that cannot be used (a bad config, file, checkpoint or dataset): one line, exit status 2,
+/// no usage text (the command line itself was fine).
+struct InputError: Error, CustomStringConvertible {
+    var message: String
+    init(_ message: String) { self.message = message }
+    var description: String { message }
+}
+
 /// Writes a line to standard error (progress and diagnostics; stdout carries results).
 func stderrLine(_ s: String) {
     FileHandle.standardError.write(Data((s + "\n").utf8))

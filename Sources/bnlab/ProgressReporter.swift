@@ -1,17 +1,15 @@
 import Foundation
-import Logging
 import Studies
 import Training
 
-/// Shows pipeline progress on stderr: a redrawn bar on a terminal, one plain line per finished
-/// run otherwise (CI logs), nothing with `--quiet`.
+/// Shows pipeline progress on stderr: a bar redrawn in place on a terminal (fitted to its width),
+/// one plain line per finished unit with its result otherwise (CI logs), nothing with `--quiet`.
 final class ProgressReporter: @unchecked Sendable {
     enum Style { case bar, lines, quiet }
 
     private let style: Style
     private let start = Date()
     private let lock = NSLock()
-    private let logger = Logger(label: "bnlab")
     private var lastWidth = 0
 
     init(quiet: Bool) {
@@ -24,21 +22,32 @@ final class ProgressReporter: @unchecked Sendable {
             let elapsed = Date().timeIntervalSince(start)
             // Units differ in cost (a depth-6 run against a ConvNet run): extrapolate by expected cost, not by count.
             let eta = p.costDone > 0 ? elapsed / p.costDone * max(0, p.costTotal - p.costDone) : 0
+            let what = "\(p.study): \(p.label)" + (p.summary.map { " — \($0)" } ?? "")
             switch style {
             case .quiet:
                 return
             case .lines:
-                logger.info("[\(p.done)/\(p.total)] \(p.study) \(p.label)  elapsed \(Self.clock(elapsed))")
+                FileHandle.standardError.write(Data("[\(p.done)/\(p.total)] \(what)  (\(Self.clock(elapsed)) elapsed)\n".utf8))
             case .bar:
                 let width = 24
                 let filled = p.total > 0 ? width * p.done / p.total : width
                 let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
-                let line = "\r\(bar) \(p.done)/\(p.total)  \(p.study): \(p.label)  \(Self.clock(elapsed)) elapsed, ETA \(Self.clock(eta))"
+                var line = "\(bar) \(p.done)/\(p.total)  \(Self.clock(elapsed)), ETA \(Self.clock(eta))  \(what)"
+                // A line longer than the terminal wraps, and \r then redraws only its last part.
+                let columns = Self.terminalColumns() - 1
+                if line.count > columns { line = String(line.prefix(max(0, columns - 1))) + "…" }
                 let padded = line.count < lastWidth ? line + String(repeating: " ", count: lastWidth - line.count) : line
                 lastWidth = line.count
-                FileHandle.standardError.write(Data(padded.utf8))
+                FileHandle.standardError.write(Data(("\r" + padded).utf8))
             }
         }
+    }
+
+    /// The width of the terminal on stderr (80 when unknown).
+    static func terminalColumns() -> Int {
+        var size = winsize()
+        guard ioctl(STDERR_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return 80 }
+        return Int(size.ws_col)
     }
 
     /// A one-off message, on its own line.

@@ -25,7 +25,7 @@ struct Render: ParsableCommand {
         do {
             current = try RunResults.read(from: resultsURL)
             base = try baseline.map { try RunResults.read(from: URL(fileURLWithPath: $0)) }
-        } catch { throw ValidationError("\(error)") }
+        } catch { throw InputError("\(error)") }
         let imageFormats = try parseFormats(formats)
         let templatesDirectory = try TemplateLocator.directory(explicit: templates)
         let destination = out.map { URL(fileURLWithPath: $0) } ?? resultsURL.deletingLastPathComponent()
@@ -36,7 +36,7 @@ struct Render: ParsableCommand {
             let configJSON = String(decoding: try JSONCoding.encoder().encode(current.config), as: UTF8.self)
             try Data(configJSON.utf8).write(to: output.staging.appendingPathComponent("config.json"))
             let options = ReportOptions(templatesDirectory: templatesDirectory, formats: imageFormats, singleFile: singleFile,
-                                        command: Run.reproducingCommand, configJSON: configJSON,
+                                        command: Run.reproducingCommand(out: out ?? (results as NSString).deletingLastPathComponent), configJSON: configJSON,
                                         comparison: base.map { Comparison.compare(baseline: $0, current: current) })
             try ReportWriter.write(results: current, baseline: base, options: options, to: output.staging)
             try output.commit()

@@ -15,8 +15,8 @@ struct Run: ParsableCommand {
             --out: index.html, figures/<study>-<figure>.png, metrics.json (results, findings, and a \
             separate timings section) and config.json (the effective configuration). A failed or \
             interrupted run (Ctrl-C) leaves the previous report untouched.
-            Profiles: quick (default; about 3 minutes on 2 cores) and full (all 60,000 images, \
-            2 epochs, 3 seeds; up to 45 minutes). --config FILE (JSON, or YAML by .yaml/.yml) \
+            Profiles: quick (default; a few minutes on 2 cores: each study's quick budget is \
+            about a minute) and full (all 60,000 images, more epochs and seeds: an hour or more). --config FILE (JSON, or YAML by .yaml/.yml) \
             overrides any key of the effective config that --print-config shows.
             Examples:
               bnlab run
@@ -59,11 +59,11 @@ struct Run: ParsableCommand {
         let templatesDirectory = try TemplateLocator.directory(explicit: templates)
         let baselineResults = try baseline.map { path -> RunResults in
             do { return try RunResults.read(from: URL(fileURLWithPath: path)) } catch {
-                throw ValidationError("--baseline: \(error)")
+                throw InputError("--baseline: \(error)")
             }
         }
         guard let datasetName = DatasetName(rawValue: effective.dataset) else {
-            throw ValidationError("dataset: unknown '\(effective.dataset)'; valid: \(DatasetName.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw InputError("dataset: unknown '\(effective.dataset)'; valid: \(DatasetName.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         let data = try Dataset.load(datasetName, directory: effective.dataDirectory)
         let output = try AtomicDirectory(URL(fileURLWithPath: out))
@@ -76,6 +76,7 @@ struct Run: ParsableCommand {
         progress.note("bnlab run: profile \(effective.profile), studies \(effective.studies.joined(separator: ", ")), "
                       + "\(pipeline.totalWork) units of work, \(jobs) job\(jobs == 1 ? "" : "s")")
         let results: RunResults
+        var comparison: Comparison?
         do {
             results = try pipeline.run(dataset: data, bnlabVersion: bnlabVersion, gitCommit: GitInfo.commit(),
                                        machine: MachineInfo.description, progress: progress.update,
@@ -86,9 +87,9 @@ struct Run: ParsableCommand {
             try results.encoded().write(to: output.staging.appendingPathComponent("metrics.json"))
             let configJSON = String(decoding: try JSONCoding.encoder().encode(effective), as: UTF8.self)
             try Data(configJSON.utf8).write(to: output.staging.appendingPathComponent("config.json"))
-            let comparison = baselineResults.map { Comparison.compare(baseline: $0, current: results) }
+            comparison = baselineResults.map { Comparison.compare(baseline: $0, current: results) }
             let options = ReportOptions(templatesDirectory: templatesDirectory, formats: imageFormats, singleFile: singleFile,
-                                        command: Self.reproducingCommand, configJSON: configJSON, comparison: comparison)
+                                        command: Self.reproducingCommand(out: out), configJSON: configJSON, comparison: comparison)
             try ReportWriter.write(results: results, baseline: baselineResults, options: options, to: output.staging)
             if interrupt.isSet { throw CancellationError() }
             try output.commit()
@@ -103,6 +104,11 @@ struct Run: ParsableCommand {
         }
         progress.note(String(format: "wrote %@/index.html in %@ (total %.0f s)", out,
                              ProgressReporter.clock(results.timings.totalSeconds), results.timings.totalSeconds))
+        // A nightly job gates on the same verdict as `bnlab compare`.
+        if let comparison {
+            print(comparison.textTable())
+            if comparison.failed { throw ExitCode(1) }
+        }
     }
 
     /// Profile, then config file, then command-line flags; validated.
@@ -124,12 +130,16 @@ struct Run: ParsableCommand {
             }
             return c
         } catch let error as ConfigError {
-            throw ValidationError(error.description)
+            throw InputError(error.description)
         }
     }
 
-    /// The command that reproduces a run: the effective config is written beside the report.
-    static let reproducingCommand = "bnlab run --config config.json"
+    /// The command that reproduces a run from where the user ran it: the effective config is written
+    /// beside the report, so it names that file by the output path as the user gave it.
+    static func reproducingCommand(out: String) -> String {
+        let config = out.isEmpty || out == "." ? "config.json" : (out.hasSuffix("/") ? out : out + "/") + "config.json"
+        return "bnlab run --config " + shellQuoted(config)
+    }
 }
 
 /// Parses `--formats`.
@@ -142,4 +152,10 @@ func parseFormats(_ list: String) throws -> [ImageFormat] {
         if !out.contains(f) { out.append(f) }
     }
     return out
+}
+
+/// `s` as one shell word: unchanged when it is plain, else in single quotes.
+func shellQuoted(_ s: String) -> String {
+    let plain = s.allSatisfy { $0.isLetter || $0.isNumber || "-_./=:,@%+".contains($0) }
+    return plain && !s.isEmpty ? s : "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
 }

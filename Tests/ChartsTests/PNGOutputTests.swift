@@ -75,8 +75,8 @@ import Testing
     }
 
     @Test func noisyHeatmapRoundTripsExactly() throws {
-        // 40×40 pseudo-random cells, 5 px each: exercises literals and both match distances of
-        // the PNG deflater; every cell centre must read back as its colormap entry
+        // 40×40 pseudo-random cells, 5 px each, through Cairo's nearest-neighbour scaling and
+        // libpng/zlib: every cell centre must read back as its colormap entry
         var state: UInt64 = 12345
         let values = (0..<1600).map { _ -> Double in
             state = state &* 6364136223846793005 &+ 1442695040888963407

@@ -88,6 +88,19 @@ import Testing
         #expect(message { _ = try IDX.readImages(dir.file("garbled.gz")) }?.hasPrefix("garbled.gz: corrupt gzip stream: ") == true)
     }
 
+    /// A small gzip that inflates far beyond what its IDX header announces stops at the announced size.
+    @Test func gzipBombStopsAtTheAnnouncedSize() throws {
+        let dir = try TempDirectory(); defer { dir.remove() }
+        let bomb = gzip(idxBytes(dims: [2, 10, 10], payload: [UInt8](repeating: 0, count: 64 << 20)))
+        #expect(bomb.count < 200_000)
+        try dir.write("bomb.gz", bomb)
+        let text = try #require(message { _ = try IDX.readImages(dir.file("bomb.gz")) })
+        #expect(text.hasPrefix("bomb.gz: decompresses to more than \(16 + 200 + (1 << 20)) bytes"), "\(text)")
+        // A gzip of a few extra bytes still gets the exact size error.
+        try dir.write("extra.gz", gzip(idxBytes(dims: [4], payload: [1, 2, 3, 4, 5, 6])))
+        #expect(message { _ = try IDX.readLabels(dir.file("extra.gz")) }?.contains("(2 extra)") == true)
+    }
+
     @Test func wrongDimensionsAndExtraBytes() throws {
         let dir = try TempDirectory(); defer { dir.remove() }
         try dir.write("zero", idxBytes(dims: [5, 0, 4], payload: []))

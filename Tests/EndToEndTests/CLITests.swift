@@ -19,11 +19,11 @@ struct CLI {
     }
 
     /// Runs bnlab with `arguments`; returns the exit status, stdout and stderr.
-    static func run(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
+    static func run(_ arguments: [String], in directory: URL = repoRoot) throws -> (status: Int32, out: String, err: String) {
         let p = Process()
         p.executableURL = binary
         p.arguments = arguments
-        p.currentDirectoryURL = repoRoot
+        p.currentDirectoryURL = directory
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err
@@ -66,6 +66,17 @@ struct CLI {
           batchSize: 32
           initBatches: 2
           probes: 2
+        lrSchedules:
+          depths: [2]
+          epochs: 2
+          trainLimit: 64
+          validationImages: 64
+          testLimit: 32
+          batchSize: 32
+          rangeSteps: 10
+          rangeSeeds: 1
+          superSeeds: 1
+          schedules: ["multistep:per=batch", "plateau:patience=0"]
         runningStats:
           momenta: [cumulative]
           seeds: 1
@@ -123,7 +134,15 @@ struct CLI {
         let out2 = dir.appendingPathComponent("rendered")
         let render = try CLI.run(["render", "--results", metricsURL.path, "--out", out2.path])
         #expect(render.status == 0, "\(render.err)")
-        #expect(try String(contentsOf: out2.appendingPathComponent("index.html"), encoding: .utf8) == html)
+        // The same page but for the reproduce command, which names the config beside each report.
+        let rendered = try String(contentsOf: out2.appendingPathComponent("index.html"), encoding: .utf8)
+        #expect(rendered == html.replacingOccurrences(of: out.path + "/config.json", with: out2.path + "/config.json"))
+        #expect(html.contains("bnlab run --config " + out.path + "/config.json"))
+
+        // Templates are found from the binary wherever bnlab is started, and the commit is bnlab's own.
+        let elsewhere = try CLI.run(["render", "--results", metricsURL.path, "--out", dir.appendingPathComponent("r3").path],
+                                    in: URL(fileURLWithPath: "/tmp"))
+        #expect(elsewhere.status == 0, "\(elsewhere.err)")
 
         // compare: identical → 0; a doctored accuracy drop → 1; garbage → 2.
         #expect(try CLI.run(["compare", metricsURL.path, metricsURL.path]).status == 0)
@@ -137,19 +156,33 @@ struct CLI {
         #expect(regressed.out.contains("regressed"), "\(regressed.out)")
         let garbage = try write("garbage.json", "{not json")
         #expect(try CLI.run(["compare", metricsURL.path, garbage]).status == 2)
+        let unusable = try CLI.run(["compare", metricsURL.path, garbage, "--json"])
+        #expect(unusable.status == 2 && unusable.out.contains("\"status\":\"unusable\""), "\(unusable.out)")
+
+        // A run that measured less cannot pass: missing metrics fail unless allowed.
+        var partial = results
+        partial.findings.removeAll { !$0.id.hasPrefix("covariate-shift") }
+        let partialURL = dir.appendingPathComponent("partial.json")
+        try partial.encoded().write(to: partialURL)
+        let missing = try CLI.run(["compare", metricsURL.path, partialURL.path])
+        #expect(missing.status == 1, "\(missing.out)")
+        #expect(missing.out.contains("missing") && missing.out.contains("REGRESSED"), "\(missing.out)")
+        #expect(try CLI.run(["compare", metricsURL.path, partialURL.path, "--allow-missing"]).status == 0)
+        let summary = try CLI.run(["compare", metricsURL.path, partialURL.path, "--json"])
+        #expect(summary.status == 1 && summary.out.contains("\"status\":\"regressed\""), "\(summary.out)")
 
         // A version-1 metrics.json (written before results were keyed by study id) still renders,
         // and compares with tonight's run of the same config without a regression.
         let v1 = CLI.repoRoot.appendingPathComponent("Tests/ReportTests/Fixtures/metrics-v1.json")
         let renderedV1 = try CLI.run(["render", "--results", v1.path, "--out", dir.appendingPathComponent("v1").path])
         #expect(renderedV1.status == 0, "\(renderedV1.err)")
-        let compareV1 = try CLI.run(["compare", v1.path, metricsURL.path, "--time-tolerance", "1000"])
+        let compareV1 = try CLI.run(["compare", v1.path, metricsURL.path])
         #expect(compareV1.status == 0, "\(compareV1.out)")
         #expect(!compareV1.out.contains("missing"), "\(compareV1.out)")
 
         // A failing run leaves the previous report intact.
-        let missing = try CLI.run(["run", "--config", config, "--data", "/nonexistent", "--out", out.path])
-        #expect(missing.status != 0)
+        let failing = try CLI.run(["run", "--config", config, "--data", "/nonexistent", "--out", out.path])
+        #expect(failing.status != 0)
         #expect(try String(contentsOf: out.appendingPathComponent("index.html"), encoding: .utf8) == html)
     }
 

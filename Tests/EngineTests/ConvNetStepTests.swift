@@ -1,3 +1,4 @@
+import Training
 import Testing
 @testable import Engine
 

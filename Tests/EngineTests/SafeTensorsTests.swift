@@ -1,3 +1,4 @@
+@testable import Training
 import Foundation
 import Testing
 @testable import Engine

@@ -5,6 +5,24 @@ import Studies
 import Training
 import Charts
 
+/// A tiny `lr-schedules` config for the synthetic data of the report tests.
+enum LRSchedulesTiny {
+    static func config(trainImages: Int) -> LRSchedulesStudy.Config {
+        var c = LRSchedulesStudy.Config(profile: .quick)
+        c.depths = [2]
+        c.epochs = 3
+        c.batchSize = 32
+        c.validationImages = 32
+        c.trainLimit = 64
+        c.testLimit = 32
+        c.rangeSteps = 10
+        c.rangeSeeds = 2
+        c.schedules = ["multistep:per=batch", "plateau:patience=0"]
+        c.superSeeds = 2
+        return c
+    }
+}
+
 /// A tiny synthetic pipeline run, computed once and shared by the tests (a few seconds).
 enum ReportFixture {
     static let results: RunResults = {
@@ -26,6 +44,7 @@ enum ReportFixture {
         gradients.initBatches = 2
         gradients.probes = 2
         config[GradientsStudy.self] = gradients
+        config[LRSchedulesStudy.self] = LRSchedulesTiny.config(trainImages: 128)
         var runningStats = RunningStatsStudy.Config(profile: .quick)
         runningStats.momenta = [.exponential(0.1), .cumulative]
         runningStats.seeds = 1

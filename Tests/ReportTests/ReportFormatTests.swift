@@ -31,4 +31,13 @@ struct ReportFormatTests {
                                 verdict: .improved, unit: .learningRate)
         #expect(ReportFormat.change(lr) == "×3")
     }
+
+    @Test func compactJSONPutsPlainListsOnOneLine() {
+        let pretty = "{\n  \"a\" : [\n    1,\n    2.5\n  ],\n  \"b\" : {\n    \"c\" : [\n      \"x\",\n      \"y z\"\n    ]\n  },\n  \"d\" : [\n    {\n      \"e\" : 1\n    }\n  ]\n}"
+        let compact = ReportFormat.compactJSON(pretty)
+        #expect(compact.contains("\"a\" : [1, 2.5]"))
+        #expect(compact.contains("\"c\" : [\"x\", \"y z\"]"))
+        #expect(compact.contains("\"d\" : [\n    {"), "arrays of objects stay as they are")
+        #expect(ReportFormat.ratio(1000) == "1,000×" && ReportFormat.ratio(3.16) == "3.16×")
+    }
 }

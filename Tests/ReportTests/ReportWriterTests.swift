@@ -23,6 +23,7 @@ struct ReportWriterTests {
         #expect(check.problems.isEmpty, "\(check.problems)")
         let names = ["lr-sweep-accuracy", "lr-sweep-heatmap", "lr-sweep-loss-depth2", "lr-sweep-loss-depth3", "covariate-shift-drift",
                      "gradients-init-norms", "gradients-histogram", "gradients-ics", "gradients-ics-layers", "gradients-landscape-depth4", "gradients-norms-depth4",
+                     "lr-schedules-range-test", "lr-schedules-learning-rate", "lr-schedules-accuracy-depth2", "lr-schedules-super-convergence",
                      "running-stats-error", "running-stats-accuracy", "running-stats-modes", "batch-size-error",
                      "dropout-variance-shift", "dropout-accuracy"]
         #expect(check.images.compactMap { $0["src"] } == names.map { "figures/\($0).png" })
@@ -50,7 +51,7 @@ struct ReportWriterTests {
         #expect(html.contains("bnlab test (commit <code>abc1234</code>)"))
         #expect(html.contains("test machine"))
         #expect(html.contains("Synthetic gratings"))
-        for id in ["1502.03167", "1805.11604", "1806.02375", "1803.08494", "2002.10444"] {
+        for id in ["1502.03167", "1805.11604", "1806.02375", "1803.08494", "2002.10444", "1506.01186", "1708.07120"] {
             #expect(html.contains("arXiv:\(id)"))
         }
         #expect(html.contains("<li><strong>ConvNet (depth 2).</strong> "))
@@ -89,7 +90,7 @@ struct ReportWriterTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let check = HTMLCheck(html)
         #expect(check.problems.isEmpty)
-        #expect(check.images.count == 17)
+        #expect(check.images.count == 21)
         for img in check.images {
             let src = try #require(img["src"])
             #expect(src.hasPrefix("data:image/png;base64,"))
@@ -106,36 +107,42 @@ struct ReportWriterTests {
         var results = ReportFixture.results
         var sweep = try #require(results.results[LRSweepStudy.self])
         sweep.findings[0].withoutBN.largestTrainingLearningRate = nil
+        sweep.findings[0].withoutBN.largestGoodLearningRate = nil
         sweep.findings[0].withBN.largestTrainingLearningRate = 1
+        sweep.findings[0].withBN.largestGoodLearningRate = 1
         sweep.findings[0].withBN.windowDecades = 0.5  // nothing trains in the fixture, so it has no window of its own
-        sweep.findings[0].largestLearningRateRatio = nil
-        sweep.findings[1].withoutBN.largestTrainingLearningRate = nil
-        sweep.findings[1].withBN.largestTrainingLearningRate = nil
-        sweep.findings[1].largestLearningRateRatio = nil
+        sweep.findings[0].largestGoodLearningRateRatio = nil
+        for arm in [\LRSweepFindings.withBN, \LRSweepFindings.withoutBN] {
+            sweep.findings[1][keyPath: arm].largestTrainingLearningRate = nil
+            sweep.findings[1][keyPath: arm].largestGoodLearningRate = nil
+        }
+        sweep.findings[1].largestGoodLearningRateRatio = nil
         results.results[LRSweepStudy.self] = sweep
         let (dir, html) = try write(results: results)
         defer { try? FileManager.default.removeItem(at: dir) }
-        #expect(html.contains("<strong>ConvNet (depth 2).</strong> With BN the largest learning rate that trains is 1; without BN no learning rate in the grid trained."))
+        #expect(html.contains("<strong>ConvNet (depth 2).</strong> With BN the largest learning rate that trains well (every seed trains and its test accuracy is within 5 points of the arm&#39;s best) is 1; without BN no learning rate in the grid trains well."))
         // The window of an arm where nothing trained is not reported as if it meant something.
         #expect(html.contains("With BN, accuracy stays within 2 points of its best over"))
         #expect(html.components(separatedBy: "stays within 2 points of its best").count == 2)
         #expect(html.contains("<td class=\"num\">none (nothing trained)</td>"))
-        #expect(html.contains("<strong>deep CNN, depth 3.</strong> No learning rate in the grid trained, with or without BN."))
+        #expect(html.contains("<strong>Deep CNN, depth 3.</strong> No learning rate in the grid trains well, with or without BN."))
     }
 
-    @Test func findingsStateTheRatioAndTheEdgeOfTheGrid() throws {
+    @Test func findingsStateTheRatioTheEdgeOfTheGridAndWhatTrainsAtAll() throws {
         var results = ReportFixture.results
         var sweep = try #require(results.results[LRSweepStudy.self])
+        sweep.findings[0].withBN.largestGoodLearningRate = 30
         sweep.findings[0].withBN.largestTrainingLearningRate = 30
+        sweep.findings[0].withoutBN.largestGoodLearningRate = 0.03
         sweep.findings[0].withoutBN.largestTrainingLearningRate = 1
-        sweep.findings[0].largestLearningRateRatio = 30
+        sweep.findings[0].largestGoodLearningRateRatio = 1000
         results.results[LRSweepStudy.self] = sweep
         let (dir, html) = try write(results: results)
         defer { try? FileManager.default.removeItem(at: dir) }
-        #expect(html.contains("With BN the largest learning rate that trains is 30; without, 1: 30× higher. "
-            + "30 is the top of the grid, so the true limit with BN may be higher."))
-        // At LR 30 the tiny fixture's test accuracy is near chance: the sentence says so.
-        #expect(html.contains("With BN, the test accuracy at 30 is only "))
+        #expect(html.contains("is 30; without, 0.03: 1,000× higher. The largest that trains at all is 1 without BN (test accuracy "))
+        #expect(html.contains("30 is the top of the grid, so the true limit with BN may be higher."))
+        // At LR 1 the tiny fixture's test accuracy is near chance: the sentence says so.
+        #expect(html.contains(", near chance)"))
     }
 
     @Test func baselineAddsTheComparisonSectionAndFigure() throws {
@@ -162,6 +169,53 @@ struct ReportWriterTests {
         options.templatesDirectory = empty
         #expect(throws: ReportError.missingTemplate(directory: empty.path, name: "page")) {
             try ReportWriter.write(results: ReportFixture.results, baseline: nil, options: options, to: empty)
+        }
+    }
+}
+
+/// The page in a real browser: scripts/page-check.sh (headless Chromium) at 1280 and 390 px.
+@Suite struct BrowserTests {
+    static let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    @Test(.enabled(if: chromium != nil, "Chromium is not installed (setup.sh installs it for the tests)"))
+    func theReportFitsAPhoneAndADesktop() throws {
+        let dir = ReportFixture.temporaryDirectory(), shots = ReportFixture.temporaryDirectory()
+        defer { for d in [dir, shots] { try? FileManager.default.removeItem(at: d) } }
+        try ReportWriter.write(results: ReportFixture.results, baseline: nil, options: ReportFixture.options(), to: dir)
+        let p = Process()
+        p.executableURL = ReportFixture.templates.deletingLastPathComponent().appendingPathComponent("scripts/page-check.sh")
+        p.arguments = [dir.path, shots.path]
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = out
+        try p.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0, "\(text)")
+        #expect(text.contains("no sideways scrolling"), "\(text)")
+        for (name, width) in [("page-1280.png", 1280), ("page-390.png", 500)] {
+            let png = try DecodedPNG(url: shots.appendingPathComponent(name))
+            #expect(png.width == width, "\(name)")
+        }
+    }
+}
+
+/// Templates that would make rendering recurse forever are refused, naming the loop.
+@Suite struct TemplateLoopTests {
+    @Test func aPartialThatIncludesItselfIsRefused() throws {
+        let dir = ReportFixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.removeItem(at: dir)
+        try FileManager.default.copyItem(at: ReportFixture.templates, to: dir)
+        try Data("<p>{{> loop-b}}</p>".utf8).write(to: dir.appendingPathComponent("loop-a.mustache"))
+        try Data("<p>{{>loop-a}}</p>".utf8).write(to: dir.appendingPathComponent("loop-b.mustache"))
+        var options = ReportFixture.options()
+        options.templatesDirectory = dir
+        do {
+            try ReportWriter.write(results: ReportFixture.results, baseline: nil, options: options, to: ReportFixture.temporaryDirectory())
+            Issue.record("a template loop was accepted")
+        } catch {
+            #expect("\(error)".contains("loop-a → loop-b → loop-a"), "\(error)")
         }
     }
 }

@@ -27,7 +27,7 @@ import Training
         }
         #expect(message("toyStudy:\n  seeds: 0\n") == "toyStudy.seeds: must be in 1…100, got 0")
         #expect(message("toyStudy:\n  sample: 3\n").hasPrefix("toyStudy.sample: unknown key; valid keys in toyStudy: samples, seeds"))
-        #expect(message("studies: [toy-study, nope]\n").contains("valid: lr-sweep, covariate-shift, gradients, running-stats, batch-size, dropout, toy-study"))
+        #expect(message("studies: [toy-study, nope]\n").contains("valid: lr-sweep, covariate-shift, gradients, lr-schedules, running-stats, batch-size, dropout, toy-study"))
         let config = try load("dataset: synthetic\nstudies: [toy-study]\ntoyStudy:\n  samples: 8\n")
         #expect(config[ToyStudy.self].samples == 8 && config[ToyStudy.self].seeds == 3)
 
@@ -70,9 +70,11 @@ import Training
         #expect(check.images.compactMap { $0["src"] } == ["figures/toy-study-means.png"])
         let png = try DecodedPNG(url: out.appendingPathComponent("figures/toy-study-means.png"))
         #expect(png.width == 800 && png.text["Source"]?.hasSuffix("toy-study") == true)
-        // Its reproduce block is a config for the toy study alone.
+        // Its reproduce block runs the toy study alone (the run's command names one study already).
         let section = try #require(html.components(separatedBy: "<section id=\"toy-study\"").last?.components(separatedBy: "</section>").first)
-        #expect(section.contains("&quot;toyStudy&quot;") && !section.contains("&quot;lrSweep&quot;"))
+        #expect(section.contains("<code>bnlab run</code>"))
+        // The page shows the run's config once, its lists on one line each.
+        #expect(html.contains("&quot;studies&quot; : [&quot;toy-study&quot;]"))
 
         // Without its template the report says which one is missing.
         try FileManager.default.removeItem(at: templates.appendingPathComponent("toy-study.mustache"))

@@ -25,6 +25,18 @@ import Training
         gradients.initBatches = 2
         gradients.probes = 2
         c[GradientsStudy.self] = gradients
+        var schedules = LRSchedulesStudy.Config(profile: .quick)
+        schedules.depths = [2]
+        schedules.epochs = 3
+        schedules.batchSize = 32
+        schedules.validationImages = 64
+        schedules.trainLimit = 64
+        schedules.testLimit = 32
+        schedules.rangeSteps = 10
+        schedules.schedules = ["multistep:per=batch", "plateau:patience=0"]
+        schedules.rangeSeeds = 1
+        schedules.superSeeds = 1
+        c[LRSchedulesStudy.self] = schedules
         c[RunningStatsStudy.self] = NormStudiesTests.tinyRunningStats()
         c[BatchSizeStudy.self] = NormStudiesTests.tinyBatchSize()
         c[DropoutStudy.self] = NormStudiesTests.tinyDropout()
@@ -39,7 +51,9 @@ import Training
                                   progress: { _ in _ = done.increment() })
         var b = try pipeline2.run(dataset: synthetic, bnlabVersion: "t", gitCommit: nil, machine: "m")
         #expect(done.value == pipeline1.totalWork)
-        #expect(pipeline1.totalWork == 2 * 2 * 3 * 2 + 3 + 1 * 2 * 2 * 2 + 3 + 2 * 2 + 3)
+        // lr-schedules: 2 arms × 1 range test, 2 arms × 2 rates × 2 schedules, 2 arms × 1 seed × (step, one-cycle)
+        // running-stats: 3 arms × 1 seed; batch-size: 2 norms × 2 sizes; dropout: 3 arrangements
+        #expect(pipeline1.totalWork == 2 * 2 * 3 * 2 + 3 + 1 * 2 * 2 * 2 + (2 + 8 + 4) + 3 + 2 * 2 + 3)
         #expect(a.timings.runs.count == pipeline1.totalWork)
         // Apart from the timings section, the files are byte-identical.
         a.timings = b.timings
@@ -96,9 +110,17 @@ import Training
         #expect(message(#"{"lrSweep": {"learningRates": []}}"#).contains("empty"))
         #expect(message(#"{"lrSweep": {"depths": [0]}}"#).hasPrefix("lrSweep.depths[0]:"))
         #expect(message(#"{"lrSweep": {"batchSize": 0}}"#).hasPrefix("lrSweep.batchSize:"))
-        #expect(message(#"{"studies": ["lr-sweep", "nope"]}"#).contains("valid: lr-sweep, covariate-shift, gradients, running-stats, batch-size, dropout"))
+        #expect(message(#"{"studies": ["lr-sweep", "nope"]}"#).contains("valid: lr-sweep, covariate-shift, gradients, lr-schedules, running-stats, batch-size, dropout"))
         #expect(message(#"{"lrSweep": {"epochs": "two"}}"#).hasPrefix("lrSweep.epochs: has the wrong type"))
         #expect(message("profile: [", "yaml").contains("not valid YAML"))
         #expect(message(#"{"profile": "huge"}"#).hasPrefix("profile: unknown profile"))
+        // Every size is bounded before anything is allocated or run.
+        #expect(message(#"{"lrSweep": {"seeds": 1e12}}"#) == "lrSweep.seeds: must be in 1…100, got 1000000000000")
+        #expect(message(#"{"lrSweep": {"epochs": 1000000}}"#).hasPrefix("lrSweep.epochs: must be in 1…1000"))
+        let lrs = (1...65).map { _ in "0.1" }.joined(separator: ",")
+        #expect(message(#"{"lrSweep": {"learningRates": [\#(lrs)]}}"#) == "lrSweep.learningRates: at most 64 learning rates, got 65")
+        #expect(message(#"{"covariateShift": {"noiseLevels": [1e14]}}"#).hasPrefix("covariateShift.noiseLevels[0]: must be a number in [0, 1000]"))
+        #expect(message(#"{"covariateShift": {"iterations": 1e12}}"#).hasPrefix("covariateShift.iterations: must be in 1…100,000"))
+        #expect(message(#"{"gradients": {"probes": 5000}}"#).hasPrefix("gradients.probes: must be in 0…1000"))
     }
 }

@@ -64,4 +64,23 @@ import TestSupport
             #expect(!error.description.isEmpty)
         }
     }
+
+    /// Metadata is input: sizes are bounded before anything is built, and the normalisation must fit the model.
+    @Test func metadataIsCheckedBeforeBuilding() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("bnlab-meta-\(UUID()).safetensors")
+        defer { try? FileManager.default.removeItem(at: url) }
+        func message(spec: String, normalization: String? = nil) throws -> String {
+            var metadata = ["bnlab.spec": spec]
+            metadata["bnlab.normalization"] = normalization
+            try SafeTensors(tensors: [:], metadata: metadata).write(to: url)
+            do { _ = try Checkpoint.read(from: url); return "accepted" } catch { return "\(error)" }
+        }
+        let huge = #"{"family":"convnet","inputShape":[1,60000,60000],"depth":2,"norm":"none","dropout":0,"classes":10}"#
+        #expect(try message(spec: huge).contains("at most 64 channels of 1024×1024"))
+        let classes = #"{"family":"convnet","inputShape":[1,28,28],"depth":2,"norm":"none","dropout":0,"classes":1099511627776}"#
+        #expect(try message(spec: classes).contains("classes must be at most 100,000"))
+        let fine = #"{"family":"convnet","inputShape":[1,28,28],"depth":2,"norm":"none","dropout":0,"classes":10}"#
+        let threeChannels = #"{"mean":[0.1,0.2,0.3],"std":[1,1,1]}"#
+        #expect(try message(spec: fine, normalization: threeChannels).contains("3 means and 3 standard deviations"))
+    }
 }

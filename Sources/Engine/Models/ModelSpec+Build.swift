@@ -89,10 +89,11 @@ extension ModelSpec {
     public var pytorchEquivalent: String {
         switch family {
         case .deep:
-            return "torch_lr_sweep.py net(bn=\(norm == .batch ? "True" : "False"), depth=\(depth))" +
+            return "nn.Sequential of conv(3×3)-[norm]-ReLU blocks, widths 16, 32, 32, …, a 2×2 max-pool after the first two, "
+                + "then Flatten and Linear (net(bn=\(norm == .batch ? "True" : "False"), depth=\(depth)) in PyTorch)" +
                 (norm == .batch || norm == .none ? "" : " with \(norm.rawValue) norm in place of BatchNorm2d")
         default:
-            return "ConvNetWithBN from the seed slides" + (norm == .batch ? "" : " without its bn1/bn2")
+            return "a ConvNet: conv1(16)-bn1-ReLU-pool, conv2(32)-bn2-ReLU-pool, fc" + (norm == .batch ? "" : ", without bn1/bn2")
                 + (family == .convnetBNDropout ? ", with nn.Dropout(\(dropout)) before fc" : "")
         }
     }

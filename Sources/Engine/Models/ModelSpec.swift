@@ -148,6 +148,11 @@ public struct ModelSpec: Codable, Sendable, Equatable, CustomStringConvertible {
         guard depth <= 64 else { throw .invalid("depth must be at most 64, got \(depth)") }
         guard (0..<1).contains(dropout) else { throw .invalid("dropout must be in [0, 1), got \(dropout)") }
         guard classes >= 2 else { throw .invalid("classes must be at least 2, got \(classes)") }
+        // Bounds checked before anything is allocated: a checkpoint's metadata is input.
+        guard inputShape[0] <= 64, inputShape[1] <= 1024, inputShape[2] <= 1024 else {
+            throw .invalid("input must be at most 64 channels of 1024×1024, got \(inputShape)")
+        }
+        guard classes <= 100_000 else { throw .invalid("classes must be at most 100,000, got \(classes)") }
         if let groups, ![1, 2, 4, 8, 16].contains(groups) {
             throw .invalid("groups must divide the widths 16 and 32: 1, 2, 4, 8 or 16, got \(groups)")
         }

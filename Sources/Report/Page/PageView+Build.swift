@@ -21,11 +21,12 @@ extension PageView {
         totalTime = ReportFormat.duration(t.totalSeconds)
         self.findings = findings
         command = options.command
-        configJSON = options.configJSON
+        configJSON = ReportFormat.compactJSON(options.configJSON)
         self.sections = sections.map(\.section)
         contents = sections.map { LinkView(label: $0.title, href: "#" + $0.section.id) }
         if let comparison {
             self.comparison = ComparisonView(comparison, baseline: baseline, figures: comparisonFigures)
+            if comparison.failed { regressionNotice = comparison.verdictLine }
             contents.append(LinkView(label: "Compared with baseline", href: "#comparison"))
         }
         contents.append(LinkView(label: "Reproduce this report", href: "#reproduce"))
@@ -34,14 +35,10 @@ extension PageView {
 
     // MARK: - Reproducing one study
 
-    /// The command and the `--config` file that reproduce study `id` alone.
+    /// The command that reproduces study `id` alone: the run's command, narrowed to it.
     static func reproduce(study id: String, results: RunResults, options: ReportOptions) -> ReproduceView {
-        let c = results.config
-        let json = (try? JSONCoding.encoder().encode(c.restricted(to: [id]))).map { String(decoding: $0, as: UTF8.self) } ?? ""
-        // The run's own command reproduces every study; narrow it to this one when that is unambiguous.
-        let narrowed = c.studies.count > 1 && !options.command.contains("--studies")
+        let narrowed = results.config.studies.count > 1 && !options.command.contains("--studies")
             ? options.command + " --studies " + id : options.command
-        return ReproduceView(command: narrowed, configJSON: json,
-                             time: results.timings.studies[id].map(ReportFormat.duration) ?? "–")
+        return ReproduceView(command: narrowed, time: results.timings.studies[id].map(ReportFormat.duration) ?? "–")
     }
 }

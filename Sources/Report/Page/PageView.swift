@@ -21,6 +21,8 @@ struct PageView {
     /// Studies in run order.
     var sections: [Section]
     var comparison: ComparisonView?
+    /// Said at the top of the findings when tonight regressed against the baseline.
+    var regressionNotice: String?
     /// The whole run's command and effective config.
     var command: String
     var configJSON: String
@@ -38,7 +40,11 @@ struct PageView {
         var summary: String
         var tolerances: String
         var baselineFacts: String
+        /// Rows that moved (regressions and missing first).
         var rows: [ComparisonRow]
+        /// Rows that did not move beyond tolerance, folded away, and how many.
+        var steadyRows: [ComparisonRow]
+        var steadyCount: String?
         /// The studies' figures that overlay the baseline.
         var figures: [FigureView]
     }

@@ -75,7 +75,8 @@ public struct CovariateShiftStudy: Study {
     private func simulate(sigma: Double, normalized: Bool, seed: UInt64,
                           isCancelled: () -> Bool) throws -> (mean: [Double], std: [Double]) {
         // The noise stream depends on seed and σ only, so the two arms see identical noise.
-        var rng = SeededGenerator(seed: seed &* 0x9E37_79B9 &+ UInt64(sigma * 1_000_000))
+        // σ ≤ 1000 (validated), so σ·10⁶ fits a UInt64; checked anyway, as a run can be built without validation.
+        var rng = SeededGenerator(seed: seed &* 0x9E37_79B9 &+ (UInt64(exactly: (sigma * 1_000_000).rounded(.towardZero)) ?? sigma.bitPattern))
         var x = (0..<config.samples).map { _ in Double(rng.normal()) }
         var means: [Double] = [], stds: [Double] = []
         for _ in 0..<config.iterations {

@@ -96,6 +96,8 @@ public struct GradientsStudy: Study {
         return Result(config: config, initial: initial, runs: runs, findings: findings)
     }
 
+    public func summary(of output: UnitOutput) -> String? { output.run.result.summary }
+
     // MARK: - Helpers
 
     /// `count` steps spread evenly over 1…`totalSteps`, first and last included.

@@ -83,6 +83,8 @@ public struct LRSweepStudy: Study {
         return Result(config: config, runs: runs, findings: findings)
     }
 
+    public func summary(of result: TrainingResult) -> String? { result.summary }
+
     /// The training configuration of one grid point.
     public func trainingConfig(depth: Int, batchNorm: Bool, learningRate: Float, seed: UInt64,
                                inputShape: [Int], classes: Int) -> TrainingConfig {
@@ -91,5 +93,19 @@ public struct LRSweepStudy: Study {
             : ModelSpec(family: .deep, inputShape: inputShape, depth: depth, norm: batchNorm ? .batch : NormKind.none, classes: classes)
         return TrainingConfig(model: spec, learningRate: learningRate, epochs: config.epochs, batchSize: config.batchSize,
                               momentum: config.momentum, seed: seed, trainLimit: config.trainLimit)
+    }
+}
+
+extension LRSweepStudy.Result {
+    private enum CodingKeys: String, CodingKey { case config, runs, findings }
+
+    /// The findings are derived from the runs, so they are derived again on reading: a file written
+    /// by an older bnlab is judged by today's rules.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let config = try c.decode(LRSweepStudy.Config.self, forKey: .config)
+        let runs = try c.decode([LRSweepStudy.Run].self, forKey: .runs)
+        self.init(config: config, runs: runs,
+                  findings: config.depths.map { depth in LRSweepFindings(depth: depth, runs: runs.filter { $0.depth == depth }) })
     }
 }

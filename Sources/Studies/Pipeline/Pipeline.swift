@@ -10,6 +10,8 @@ public struct PipelineProgress: Sendable {
     /// Units finished and in total, across all selected studies.
     public var done: Int
     public var total: Int
+    /// The unit's result in a few words (`Study.summary(of:)`), if the study gives one.
+    public var summary: String?
     /// Expected cost finished and in total (`StudyUnit.cost`), for time estimates.
     public var costDone: Double
     public var costTotal: Double
@@ -71,7 +73,8 @@ public struct Pipeline: Sendable {
         let done = try ParallelRunner(jobs: jobs).map(units, isCancelled: context.isCancelled) { _, unit in
             let start = Date()
             let result = try study.run(unit, in: context)
-            log.record(study: S.id, unit: unit.key, cost: unit.cost, seconds: Date().timeIntervalSince(start))
+            log.record(study: S.id, unit: unit.key, summary: study.summary(of: result), cost: unit.cost,
+                       seconds: Date().timeIntervalSince(start))
             return result
         }
         let result = try study.assemble(done, of: units)
@@ -97,12 +100,13 @@ private final class WorkLog: @unchecked Sendable {
     }
 
     /// Records one unit and reports it.
-    func record(study: String, unit: String, cost: Double, seconds s: Double) {
+    func record(study: String, unit: String, summary: String?, cost: Double, seconds s: Double) {
         let p = lock.withLock {
             seconds["\(study)/\(unit)"] = s
             count += 1
             costDone += cost
-            return PipelineProgress(study: study, label: unit, done: count, total: total, costDone: costDone, costTotal: costTotal)
+            return PipelineProgress(study: study, label: unit, done: count, total: total, summary: summary,
+                                    costDone: costDone, costTotal: costTotal)
         }
         progress(p)
     }

@@ -83,6 +83,9 @@ public struct RunResults: Codable, Sendable {
             }
             results = StudyResults(entries: entries)
             schemaVersion = Self.currentSchemaVersion
+            // Metric ids changed with version 2: derive them again from the results, so a version-1
+            // baseline is compared like for like.
+            findings = config.studies.compactMap { config.study(id: $0) }.flatMap { $0.metrics(in: results) }
         } else {
             results = try c.decode(StudyResults.self, forKey: .results)
         }

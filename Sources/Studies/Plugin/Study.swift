@@ -36,6 +36,9 @@ public protocol Study: Sendable {
     func assemble(_ results: [UnitResult], of units: [Unit]) throws -> Result
     /// The headline numbers `bnlab compare` compares; ids start with the study id (`lr-sweep.…`).
     func metrics(of result: Result) -> [Metric]
+    /// A few words on one unit's result for its progress line ("test accuracy 81.2%",
+    /// "diverged at step 13"); nil to say nothing (the default).
+    func summary(of result: UnitResult) -> String?
 }
 
 extension Study {
@@ -45,4 +48,11 @@ extension Study {
         let parts = id.split(separator: "-")
         return parts.enumerated().map { $0.offset == 0 ? String($0.element) : $0.element.prefix(1).uppercased() + $0.element.dropFirst() }.joined()
     }
+}
+
+extension Study {
+    public func summary(of result: UnitResult) -> String? { nil }
+
+    /// This study's metrics from its result in `results` (none if it did not run).
+    func metrics(in results: StudyResults) -> [Metric] { results[Self.self].map { metrics(of: $0) } ?? [] }
 }

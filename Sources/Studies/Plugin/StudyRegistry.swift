@@ -7,6 +7,7 @@ public struct StudyRegistry: @unchecked Sendable {
         LRSweepStudy.self,
         CovariateShiftStudy.self,
         GradientsStudy.self,
+        LRSchedulesStudy.self,
         RunningStatsStudy.self,
         BatchSizeStudy.self,
         DropoutStudy.self,

@@ -67,6 +67,13 @@ public struct Checkpoint {
             }
         }
 
+        if let n = normalization {
+            guard n.mean.count == spec.inputShape[0], n.std.count == spec.inputShape[0],
+                  n.mean.allSatisfy(\.isFinite), n.std.allSatisfy({ $0 > 0 && $0.isFinite }) else {
+                throw CheckpointError(file: name, message: "its bnlab.normalization metadata has \(n.mean.count) means and \(n.std.count) "
+                    + "standard deviations (finite, positive) where the model's \(spec.inputShape[0])-channel input needs one each")
+            }
+        }
         var rng = SeededGenerator(seed: 0)
         let model = try spec.build(rng: &rng)
         let expected = Set(model.namedParameters().map(\.0) + model.namedBuffers().map(\.0))

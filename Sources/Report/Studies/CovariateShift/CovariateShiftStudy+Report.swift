@@ -22,6 +22,7 @@ extension CovariateShiftStudy {
         let n = ReportFormat.number
         return "In the simulation (σ = \(n(worst.noise))), without normalisation the mean of a layer's inputs "
             + "drifts up to \(String(format: "%.2f", worst.maxAbsMean)) from zero and their spread ends at \(String(format: "%.2f", worst.spread.last ?? .nan)); "
-            + "normalising each iteration keeps the mean within \(String(format: "%.2f", norm.maxAbsMean)) and the spread at \(String(format: "%.2f", norm.spread.last ?? .nan))."
+            + "normalising each iteration keeps the mean " + (norm.maxAbsMean < 0.005 ? "at zero (largest |mean| \(n(norm.maxAbsMean)))"
+                : "within \(String(format: "%.2f", norm.maxAbsMean))") + " and the spread at \(String(format: "%.2f", norm.spread.last ?? .nan))."
     }
 }

@@ -31,6 +31,14 @@ enum GradientsFigures {
         return (mean, std)
     }
 
+    /// One arm's line: the mean over seeds of `perSeed` at `x`, with a ± std band when there are several seeds.
+    static func armLine(_ ax: inout Axes, x: [Double], perSeed: [[Double]], batchNorm bn: Bool, seeds: Int) {
+        let (m, s) = meanStd(perSeed)
+        let n = min(x.count, m.count)
+        ax.line(x: Array(x.prefix(n)), y: Array(m.prefix(n)), label: ArmStyle.label(batchNorm: bn), color: ArmStyle.color(batchNorm: bn),
+                width: 1.8, marker: ArmStyle.marker(batchNorm: bn), markerSize: 4, spread: seeds > 1 ? Array(s.prefix(n)) : nil)
+    }
+
     // MARK: - At initialisation
 
     /// ‖∇W‖ per weight layer at initialisation, both arms, log scale, ± std across seeds, with
@@ -46,10 +54,7 @@ enum GradientsFigures {
             ax.stopLabel = nil
             for bn in [true, false] {
                 let runs = r.initial.filter { $0.depth == depth && $0.batchNorm == bn }
-                let (m, s) = meanStd(runs.map(\.layerNorms))
-                ax.line(x: m.indices.map { Double($0 + 1) }, y: m, label: ArmStyle.label(batchNorm: bn),
-                        color: ArmStyle.color(batchNorm: bn), width: 2, marker: ArmStyle.marker(batchNorm: bn),
-                        markerSize: 4, spread: r.config.seeds > 1 ? s : nil)
+                armLine(&ax, x: (0...depth).map { Double($0 + 1) }, perSeed: runs.map(\.layerNorms), batchNorm: bn, seeds: r.config.seeds)
             }
             let bnMean = meanStd(r.initial.filter { $0.depth == depth && $0.batchNorm }.map(\.layerNorms)).mean
             if let f = r.findings.first(where: { $0.depth == depth }),
@@ -169,10 +174,7 @@ enum GradientsFigures {
                             return later.isEmpty ? .nan : later.reduce(0, +) / Double(later.count)
                         }
                     }
-                    let (m, s) = meanStd(perRun)
-                    ax.line(x: Array(steps.prefix(m.count)), y: m, label: ArmStyle.label(batchNorm: bn),
-                            color: ArmStyle.color(batchNorm: bn), width: 1.8, marker: ArmStyle.marker(batchNorm: bn),
-                            markerSize: 4, spread: r.config.seeds > 1 ? s : nil)
+                    armLine(&ax, x: steps, perSeed: perRun, batchNorm: bn, seeds: r.config.seeds)
                 }
                 fig.panels.append(ax)
             }
@@ -206,10 +208,7 @@ enum GradientsFigures {
                         return v.isEmpty ? .nan : v.reduce(0, +) / Double(v.count)
                     }
                 }
-                let (m, s) = meanStd(perRun)
-                ax.line(x: m.indices.map { Double($0 + 2) }, y: m, label: ArmStyle.label(batchNorm: bn),
-                        color: ArmStyle.color(batchNorm: bn), width: 1.8, marker: ArmStyle.marker(batchNorm: bn),
-                        markerSize: 4, spread: r.config.seeds > 1 ? s : nil)
+                armLine(&ax, x: (1..<(depth + 1)).map { Double($0 + 1) }, perSeed: perRun, batchNorm: bn, seeds: r.config.seeds)
             }
             fig.panels.append(ax)
         }
@@ -239,9 +238,7 @@ enum GradientsFigures {
                     guard let steps = runs.first?.probes.map({ Double($0.step) }), !steps.isEmpty else { continue }
                     let color = ArmStyle.color(batchNorm: bn)
                     if row == 2 {
-                        let (m, s) = meanStd(runs.map { $0.probes.map(\.beta) })
-                        ax.line(x: Array(steps.prefix(m.count)), y: m, label: ArmStyle.label(batchNorm: bn), color: color, width: 1.8,
-                                marker: ArmStyle.marker(batchNorm: bn), markerSize: 4, spread: r.config.seeds > 1 ? s : nil)
+                        armLine(&ax, x: steps, perSeed: runs.map { $0.probes.map(\.beta) }, batchNorm: bn, seeds: r.config.seeds)
                     } else {
                         // The band spans the step sizes (Santurkar Fig. 4): its lowest and highest value, mean over seeds.
                         let values = { (p: G.Probe) in (row == 0 ? p.landscapeLoss : p.gradientDistance).filter(\.isFinite) }

@@ -71,7 +71,7 @@ extension GradientsView {
             let p99 = { (bn: Bool) in
                 GradientsStudy.Spread(r.initial.filter { $0.depth == x.depth && $0.batchNorm == bn }.map(\.p99Abs))
             }
-            return InitRow(network: GradientsFigures.network(x.depth),
+            return InitRow(network: LRSweepFigures.networkTitle(x.depth),
                            growthBN: f.spread(x.growthWithBN), growthPlain: f.spread(x.growthWithoutBN),
                            growthVerdict: x.growthVerdict.rawValue,
                            kurtosisBN: f.spread(x.kurtosisWithBN), kurtosisPlain: f.spread(x.kurtosisWithoutBN),
@@ -80,7 +80,7 @@ extension GradientsView {
         }
         trainingRows = r.findings.flatMap { x in
             x.atLearningRates.enumerated().map { k, a in
-                TrainingRow(network: k == 0 ? GradientsFigures.network(x.depth) : "",
+                TrainingRow(network: k == 0 ? LRSweepFigures.networkTitle(x.depth) : "",
                             lr: ReportFormat.learningRate(Double(a.learningRate)),
                             trainedBN: "\(a.trainedWithBN)/\(c.seeds)", trainedPlain: "\(a.trainedWithoutBN)/\(c.seeds)",
                             icsBN: f.spread(a.icsWithBN), icsPlain: f.spread(a.icsWithoutBN), icsVerdict: a.icsVerdict.rawValue,

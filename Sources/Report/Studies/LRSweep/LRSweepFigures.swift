@@ -10,6 +10,12 @@ enum LRSweepFigures {
         depth == 2 ? "ConvNet (depth 2)" : "deep CNN, depth \(depth)"
     }
 
+    /// The same name where it starts a sentence or a heading.
+    static func networkTitle(_ depth: Int) -> String {
+        let name = network(depth)
+        return name.prefix(1).uppercased() + name.dropFirst()
+    }
+
     static func all(_ sweep: LRSweepStudy.Result) -> [ReportFigure] {
         var figures = [accuracy(sweep, baseline: nil)]
         for depth in sweep.config.depths { figures.append(lossCurves(sweep, depth: depth)) }

@@ -18,7 +18,7 @@ extension LRSweepStudy: ReportableStudy {
         for f in sweep.findings {
             let text = [Self.largestLRSentence(f, top: top, chance: chance), Self.bestAccuracySentence(f),
                         Self.windowSentence(f)].compactMap { $0 }
-            out.append(FindingSentence(lead: LRSweepFigures.network(f.depth), text: text.joined(separator: " ")))
+            out.append(FindingSentence(lead: LRSweepFigures.networkTitle(f.depth), text: text.joined(separator: " ")))
         }
         out.append(FindingSentence(lead: nil, text: Self.noiseSentence(sweep.config, trainImages: run.dataset.trainImages)))
         return out
@@ -30,40 +30,42 @@ extension LRSweepStudy: ReportableStudy {
 // MARK: - Sentences
 
 extension LRSweepStudy {
-    /// "With BN the largest learning rate that trains is 0.3; without, 0.03: 10× higher."
+    /// "With BN the largest learning rate that trains well (…) is 0.3; without, 0.03: 10× higher. …"
     static func largestLRSentence(_ f: LRSweepFindings, top: Double?, chance: Double?) -> String {
-        let bn = f.withBN.largestTrainingLearningRate.map(Double.init)
-        let plain = f.withoutBN.largestTrainingLearningRate.map(Double.init)
+        let bn = f.withBN.largestGoodLearningRate.map(Double.init)
+        let plain = f.withoutBN.largestGoodLearningRate.map(Double.init)
         let lr = ReportFormat.learningRate
+        let well = "trains well (every seed trains and its test accuracy is within "
+            + "\(Int((LRSweepFindings.trainsWellWithin * 100).rounded())) points of the arm's best)"
         var s: String
         switch (bn, plain) {
         case let (b?, p?):
-            s = "With BN the largest learning rate that trains is \(lr(b)); without, \(lr(p))"
+            s = "With BN the largest learning rate that \(well) is \(lr(b)); without, \(lr(p))"
             let r = b / p
             if abs(r - 1) < 1e-6 { s += ": the same." }
             else if r > 1 { s += ": " + ReportFormat.ratio(r) + " higher." }
             else { s += ": " + ReportFormat.ratio(1 / r) + " lower with BN." }
         case let (b?, nil):
-            s = "With BN the largest learning rate that trains is \(lr(b)); without BN no learning rate in the grid trained."
+            s = "With BN the largest learning rate that \(well) is \(lr(b)); without BN no learning rate in the grid trains well."
         case let (nil, p?):
-            s = "With BN no learning rate in the grid trained; without BN the largest that trains is \(lr(p))."
+            s = "With BN no learning rate in the grid trains well; without BN the largest that \(well) is \(lr(p))."
         case (nil, nil):
-            s = "No learning rate in the grid trained, with or without BN."
+            s = "No learning rate in the grid trains well, with or without BN."
         }
-        // The sweep cannot see past its grid: say so when an arm still trains at the top.
+        // The largest that trains at all, when it is beyond the largest that trains well.
+        var atAll: [String] = []
+        for arm in [f.withBN, f.withoutBN] {
+            guard let l = arm.largestTrainingLearningRate, l != arm.largestGoodLearningRate,
+                  let i = arm.learningRates.firstIndex(of: l) else { continue }
+            let near = chance.map { Double(arm.meanAccuracy[i]) <= $0 + 0.05 } ?? false
+            atAll.append("\(lr(Double(l))) \(arm.batchNorm ? "with" : "without") BN (test accuracy "
+                + "\(ReportFormat.accuracy(Double(arm.meanAccuracy[i])))\(near ? ", near chance" : ""))")
+        }
+        if !atAll.isEmpty { s += " The largest that trains at all is " + atAll.joined(separator: " and ") + "." }
+        // The sweep cannot see past its grid: say so when an arm still trains well at the top.
         let capped = [(bn, "with BN"), (plain, "without BN")].filter { $0.0 != nil && $0.0 == top }.map(\.1)
         if let top, !capped.isEmpty {
             s += " \(lr(top)) is the top of the grid, so the true limit \(capped.joined(separator: " and ")) may be higher."
-        }
-        // "Trains" is judged on training loss and accuracy; say so when the test accuracy there is
-        // still near chance, so a borderline run does not carry the headline unnoticed.
-        if let chance {
-            for arm in [f.withBN, f.withoutBN] {
-                guard let l = arm.largestTrainingLearningRate, let i = arm.learningRates.firstIndex(of: l),
-                      Double(arm.meanAccuracy[i]) <= chance + 0.05 else { continue }
-                s += " \(arm.batchNorm ? "With" : "Without") BN, the test accuracy at \(lr(Double(l))) is only "
-                    + "\(ReportFormat.accuracy(Double(arm.meanAccuracy[i]))), near chance: that run passed the criterion on its training loss and accuracy alone."
-            }
         }
         return s
     }
@@ -79,7 +81,7 @@ extension LRSweepStudy {
         return "Best test accuracy: \(acc(ab)) with BN (at LR \(lr(lb))), \(acc(ap)) without (at LR \(lr(lp))): \(diff)."
     }
 
-    /// "Accuracy stays within 2 points of its best over 1.5 decades of learning rate with BN, 0.5 without."
+    /// "Accuracy stays within 2 points of its best over 1.5 decades of learning rate around it with BN, 0.5 without."
     static func windowSentence(_ f: LRSweepFindings) -> String? {
         // An arm where nothing trained has no window worth the name (every point sits near chance),
         // and the largest-LR sentence already says so.
@@ -88,9 +90,9 @@ extension LRSweepStudy {
             return d == 0 ? "a single grid point" : ReportFormat.decades(Double(d))
         }
         switch (w(f.withBN), w(f.withoutBN)) {
-        case let (b?, p?): return "Accuracy stays within 2 points of its best over \(b) of learning rate with BN, \(p) without."
-        case let (b?, nil): return "With BN, accuracy stays within 2 points of its best over \(b) of learning rate."
-        case let (nil, p?): return "Without BN, accuracy stays within 2 points of its best over \(p) of learning rate."
+        case let (b?, p?): return "Accuracy stays within 2 points of its best over \(b) of learning rate around it with BN, \(p) without."
+        case let (b?, nil): return "With BN, accuracy stays within 2 points of its best over \(b) of learning rate around it."
+        case let (nil, p?): return "Without BN, accuracy stays within 2 points of its best over \(p) of learning rate around it."
         case (nil, nil): return nil
         }
     }

@@ -6,6 +6,8 @@ import Training
 struct LRSweepView {
     var setup: String
     var failureCriterion: String
+    /// What "trains well" and the window mean, with their thresholds.
+    var thresholds: String
     var accuracyFigure: FigureView?
     var lossFigures: [FigureView]
     var heatmapFigure: FigureView?
@@ -21,6 +23,7 @@ struct LRSweepView {
         var bestLR: String
         var bestAccuracy: String
         var largestLR: String
+        var goodLR: String
         var window: String
         var ratio: String
         /// The first row of a network (starts a visual group).
@@ -57,6 +60,10 @@ extension LRSweepView {
             + "test accuracy on all \(ReportFormat.count(results.dataset.testImages)) test images. "
             + "\(sweep.runs.count) training runs in all."
         failureCriterion = FailureCriterion.statement
+        let points = { (v: Float) in "\(Int((v * 100).rounded())) points" }
+        thresholds = "A learning rate trains well when every seed trained and the mean test accuracy is within "
+            + "\(points(LRSweepFindings.trainsWellWithin)) of the arm's best; the window counts the learning rates next to the best, "
+            + "on both sides without gaps, whose accuracy is within \(points(LRSweepFindings.windowWithin)) of it."
         seedNote = c.seeds > 1 ? "Accuracies are means ± standard deviation over \(c.seeds) seeds." : "One seed per grid point."
         accuracyFigure = section.figure("lr-sweep-accuracy")
         lossFigures = c.depths.compactMap { section.figure("lr-sweep-loss-depth\($0)") }
@@ -66,7 +73,7 @@ extension LRSweepView {
         summary = []
         grids = []
         for f in sweep.findings {
-            let network = LRSweepFigures.network(f.depth)
+            let network = LRSweepFigures.networkTitle(f.depth)
             for (k, arm) in [f.withBN, f.withoutBN].enumerated() {
                 summary.append(SummaryRow(
                     network: k == 0 ? network : "",
@@ -74,9 +81,10 @@ extension LRSweepView {
                     bestLR: arm.bestLearningRate.map(lr) ?? "–",
                     bestAccuracy: arm.bestAccuracy.map { ReportFormat.accuracy(Double($0)) } ?? "–",
                     largestLR: arm.largestTrainingLearningRate.map(lr) ?? "none",
+                    goodLR: arm.largestGoodLearningRate.map(lr) ?? "none",
                     window: arm.largestTrainingLearningRate == nil ? "none (nothing trained)"
                         : arm.windowDecades.map { $0 == 0 ? "one grid point" : ReportFormat.decades(Double($0)) } ?? "–",
-                    ratio: k == 0 ? (f.largestLearningRateRatio.map { ReportFormat.ratio(Double($0)) } ?? "–") : "",
+                    ratio: k == 0 ? (f.largestGoodLearningRateRatio.map { ReportFormat.ratio(Double($0)) } ?? "–") : "",
                     startsGroup: k == 0))
             }
             var rows: [GridRow] = []

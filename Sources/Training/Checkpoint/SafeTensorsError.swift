@@ -1,3 +1,4 @@
+import Engine
 /// Why a safetensors file could not be read or written.
 public enum SafeTensorsError: Error, Equatable, CustomStringConvertible {
     /// Fewer than the 8 bytes of the header-size prefix.

@@ -1,3 +1,4 @@
+import Engine
 /// One tensor of a safetensors file: floating-point values or exact 64-bit integers.
 ///
 /// Reading converts F64, F16 and BF16 to `.float` (Float32) and I32 to `.int64`; writing stores

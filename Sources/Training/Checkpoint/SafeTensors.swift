@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 
 /// The contents of a safetensors file (https://github.com/huggingface/safetensors): named tensors

@@ -1,3 +1,4 @@
+import Engine
 // MARK: - Encoding a safetensors byte image
 
 extension SafeTensors {

@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 
 // MARK: - Decoding a safetensors byte image
