@@ -66,7 +66,7 @@ struct Run: ParsableCommand {
             throw InputError("dataset: unknown '\(effective.dataset)'; valid: \(DatasetName.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         let data = try Dataset.load(datasetName, directory: effective.dataDirectory)
-        let output = try AtomicDirectory(URL(fileURLWithPath: out))
+        let output = try ReportDirectory(out)
 
         // MARK: Run
         let progress = ProgressReporter(quiet: quiet)
@@ -83,21 +83,23 @@ struct Run: ParsableCommand {
                                        isCancelled: { interrupt.isSet })
             progress.finish()
 
-            // MARK: Write (into the staging directory, then swap)
-            try results.encoded().write(to: output.staging.appendingPathComponent("metrics.json"))
+            // MARK: Write (into the staging directory, then file by file into place)
+            let staging = try output.beginWriting()
+            try results.encoded().write(to: staging.appendingPathComponent("metrics.json"))
             let configJSON = String(decoding: try JSONCoding.encoder().encode(effective), as: UTF8.self)
-            try Data(configJSON.utf8).write(to: output.staging.appendingPathComponent("config.json"))
+            try Data(configJSON.utf8).write(to: staging.appendingPathComponent("config.json"))
             comparison = baselineResults.map { Comparison.compare(baseline: $0, current: results) }
             let options = ReportOptions(templatesDirectory: templatesDirectory, formats: imageFormats, singleFile: singleFile,
                                         command: Self.reproducingCommand(out: out), configJSON: configJSON, comparison: comparison)
-            try ReportWriter.write(results: results, baseline: baselineResults, options: options, to: output.staging)
+            try ReportWriter.write(results: results, baseline: baselineResults, options: options, to: staging,
+                                   isCancelled: { interrupt.isSet })
             if interrupt.isSet { throw CancellationError() }
             try output.commit()
         } catch is CancellationError {
             output.discard()
             progress.finish()
             stderrLine("interrupted: nothing was written; the previous report in \(out) is intact")
-            throw ExitCode(130)
+            throw ExitCode(interrupt.exitCode)
         } catch {
             output.discard()
             throw error
