@@ -2,6 +2,20 @@ import Foundation
 
 /// Truthful reasons for file-system problems, without Foundation's error-domain text.
 public enum FileProblem {
+    /// Why `path` cannot be read as a regular file (missing, a directory, a device…), or nil when it can.
+    public static func notARegularFile(_ path: String) -> String? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return errnoReason(errno) }
+        return st.st_mode & S_IFMT == S_IFREG ? nil : describe(path: path, expectingDirectory: false)
+    }
+
+    /// Why `path` cannot be used as a directory, or nil when it can.
+    public static func notADirectory(_ path: String) -> String? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return errnoReason(errno) }
+        return st.st_mode & S_IFMT == S_IFDIR ? nil : describe(path: path, expectingDirectory: true)
+    }
+
     /// What is wrong with `path` when a directory (or a regular file) was expected there.
     public static func describe(path: String, expectingDirectory: Bool) -> String {
         var st = stat()
