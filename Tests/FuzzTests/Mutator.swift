@@ -85,3 +85,40 @@ func peakResidentBytes() -> Int {
           let kb = Int(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
     return kb * 1024
 }
+
+extension Mutator {
+    /// Values that a schema must refuse or survive: empty containers, null, signs, fractions,
+    /// huge numbers, wrong types.
+    static var jsonExtremes: [Any] { [[Any](), [String: Any](), NSNull(), 0, -1, 1.5, 1e300, -1e300, 1e12, Int64.max,
+                                      Int64.min, "", "x", true, [0], [-1, 1e300], [[Any]()]] }
+
+    /// A structure-aware mutation of a JSON document (`nil` when `text` is not JSON): one node
+    /// replaced by an extreme value, an array shortened, lengthened or emptied, or a key deleted.
+    mutating func mutateJSON(_ text: [UInt8]) -> [UInt8]? {
+        guard var tree = try? JSONSerialization.jsonObject(with: Data(text), options: [.fragmentsAllowed]) else { return nil }
+        for _ in 0..<(1 + below(3)) { tree = mutateNode(tree, depth: 0) }
+        return (try? JSONSerialization.data(withJSONObject: tree, options: [.fragmentsAllowed])).map { [UInt8]($0) }
+    }
+
+    private mutating func mutateNode(_ node: Any, depth: Int) -> Any {
+        // Descend with probability growing with depth; otherwise mutate here.
+        if var dict = node as? [String: Any], !dict.isEmpty, chance(0.8) {
+            let keys = dict.keys.sorted()
+            let key = keys[below(keys.count)]
+            if chance(0.1) { dict[key] = nil } else { dict[key] = mutateNode(dict[key]!, depth: depth + 1) }
+            return dict
+        }
+        if var array = node as? [Any], !array.isEmpty, chance(0.7) {
+            switch below(5) {
+            case 0: array.removeLast(1 + below(array.count))                        // shorter
+            case 1: array += Array(repeating: array[below(array.count)], count: 1 + below(3))  // longer
+            case 2: array.remove(at: below(array.count))
+            default:
+                let i = below(array.count)
+                array[i] = mutateNode(array[i], depth: depth + 1)
+            }
+            return array
+        }
+        return Self.jsonExtremes[below(Self.jsonExtremes.count)]
+    }
+}

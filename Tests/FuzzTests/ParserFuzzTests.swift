@@ -34,7 +34,7 @@ import Training
     /// Runs `parse` on `iterations` mutations of the seeds; returns how many inputs were accepted.
     @discardableResult
     static func campaign(_ name: String, iterations: Int, seeds: [[UInt8]], fields: [Int] = [], tokens: [String] = [],
-                         readsFile: Bool = true, parse: (URL, [UInt8]) throws -> Void) throws -> Int {
+                         readsFile: Bool = true, structured: Bool = false, parse: (URL, [UInt8]) throws -> Void) throws -> Int {
         try FileManager.default.createDirectory(at: workDirectory, withIntermediateDirectories: true)
         // The file's name keeps the campaign's extension (a config is read as YAML or JSON by it).
         let input = workDirectory.appendingPathComponent(name.contains(".") ? name : name + ".input")
@@ -45,7 +45,10 @@ import Training
         var accepted = 0, slowest = Duration.zero
         for i in 0..<n {
             let base = seeds[i % seeds.count]
-            let bytes = i < seeds.count ? base : mutator.mutate(base, fields: fields, tokens: tokens)
+            // JSON formats: half the mutations keep the document JSON and change its values and shapes.
+            let bytes = i < seeds.count ? base
+                : structured && mutator.chance(0.5) ? (mutator.mutateJSON(base) ?? base)
+                : mutator.mutate(base, fields: fields, tokens: tokens)
             if readsFile || trace { try Data(bytes).write(to: input) }
             let t0 = clock.now
             do { try parse(input, bytes); accepted += 1 } catch {}
@@ -174,7 +177,7 @@ import Training
 
     @Test func jsonConfigs() throws {
         let json = #"{"profile": "quick", "seed": 7, "studies": ["lr-sweep"], "lrSweep": {"depths": [2, 3], "learningRates": [0.03, 0.3], "seeds": 1}, "covariateShift": {"iterations": 20}}"#
-        try Self.campaign("config.json", iterations: 10000, seeds: [Array(json.utf8)], tokens: Self.jsonTokens) { url, _ in
+        try Self.campaign("config.json", iterations: 6000, seeds: [Array(json.utf8)], tokens: Self.jsonTokens, structured: true) { url, _ in
             _ = try ConfigLoader.load(profile: nil, file: url)
         }
     }
@@ -183,7 +186,8 @@ import Training
 
     @Test func metricsFiles() throws {
         let v1 = try [UInt8](Data(contentsOf: Self.repoRoot.appendingPathComponent("Tests/ReportTests/Fixtures/metrics-v1.json")))
-        try Self.campaign("metrics.json", iterations: 4000, seeds: [v1], tokens: Self.jsonTokens + ["\"schemaVersion\": 2", "[]", "1e308"]) { url, _ in
+        try Self.campaign("metrics.json", iterations: 2000, seeds: [v1], tokens: Self.jsonTokens + ["\"schemaVersion\": 2", "[]", "1e308"],
+                          structured: true) { url, _ in
             _ = try RunResults.read(from: url)
         }
     }
