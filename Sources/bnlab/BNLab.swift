@@ -19,7 +19,7 @@ struct BNLab: ParsableCommand {
               bnlab train --model convnet-bn --lr 0.1 --epochs 2 --save m.safetensors
               bnlab help run                              # the options of one command
             Exit status: 0 success, 1 a comparison regressed, 2 unusable input (a bad config, file or \
-            dataset), 64 usage (an unknown command or option), 130 interrupted.
+            dataset), 64 usage (an unknown command or option), 130 interrupted (SIGINT), 143 terminated (SIGTERM).
             """,
         version: bnlabVersion,
         subcommands: [Run.self, Render.self, Compare.self, Train.self, Eval.self, Models.self, Bench.self, Gallery.self]

@@ -11,10 +11,12 @@ struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the studies and write the HTML report, figures and metrics.json.",
         discussion: """
-            Runs the selected studies (default: all) on Fashion-MNIST and writes, atomically, into \
-            --out: index.html, figures/<study>-<figure>.png, metrics.json (results, findings, and a \
-            separate timings section) and config.json (the effective configuration). A failed or \
-            interrupted run (Ctrl-C) leaves the previous report untouched.
+            Runs the selected studies (default: all) on Fashion-MNIST and writes into --out: \
+            index.html, figures/<study>-<figure>.png, metrics.json (results, findings, and a \
+            separate timings section) and config.json (the effective configuration). A failed, \
+            interrupted (Ctrl-C: exit 130, SIGTERM: 143) or killed run leaves the previous report \
+            whole; bnlab replaces only the files its last report wrote (.bnlab-manifest.json), \
+            each renamed into place, index.html last.
             Profiles: quick (default; a few minutes on 2 cores: each study's quick budget is \
             about a minute) and full (all 60,000 images, more epochs and seeds: an hour or more). --config FILE (JSON, or YAML by .yaml/.yml) \
             overrides any key of the effective config that --print-config shows.
