@@ -76,11 +76,7 @@ public struct CovariateShiftStudy: Study {
                           isCancelled: () -> Bool) throws -> (mean: [Double], std: [Double]) {
         // The noise stream depends on seed and σ only, so the two arms see identical noise.
         var rng = SeededGenerator(seed: seed &* 0x9E37_79B9 &+ UInt64(sigma * 1_000_000))
-        var x = [Double](); x.reserveCapacity(config.samples)
-        for j in 0..<config.samples {
-            if j & Self.cancelCheckMask == 0, isCancelled() { throw CancellationError() }
-            x.append(Double(rng.normal()))
-        }
+        var x = (0..<config.samples).map { _ in Double(rng.normal()) }
         var means: [Double] = [], stds: [Double] = []
         for _ in 0..<config.iterations {
             if isCancelled() { throw CancellationError() }
