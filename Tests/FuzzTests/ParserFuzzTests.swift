@@ -170,14 +170,14 @@ import Training
                              "99999999999999999999", "null", "true", "\"seed\":", "\"lrSweep\":{", "[[[[[[[["]
 
     @Test func yamlConfigs() throws {
-        try Self.campaign("config.yaml", iterations: 10000, seeds: [Array(Self.config.utf8)], tokens: Self.yamlTokens) { url, _ in
+        try Self.campaign("config.yaml", iterations: 6000, seeds: [Array(Self.config.utf8)], tokens: Self.yamlTokens) { url, _ in
             _ = try ConfigLoader.load(profile: nil, file: url)
         }
     }
 
     @Test func jsonConfigs() throws {
         let json = #"{"profile": "quick", "seed": 7, "studies": ["lr-sweep"], "lrSweep": {"depths": [2, 3], "learningRates": [0.03, 0.3], "seeds": 1}, "covariateShift": {"iterations": 20}}"#
-        try Self.campaign("config.json", iterations: 6000, seeds: [Array(json.utf8)], tokens: Self.jsonTokens, structured: true) { url, _ in
+        try Self.campaign("config.json", iterations: 4000, seeds: [Array(json.utf8)], tokens: Self.jsonTokens, structured: true) { url, _ in
             _ = try ConfigLoader.load(profile: nil, file: url)
         }
     }
@@ -186,7 +186,7 @@ import Training
 
     @Test func metricsFiles() throws {
         let v1 = try [UInt8](Data(contentsOf: Self.repoRoot.appendingPathComponent("Tests/ReportTests/Fixtures/metrics-v1.json")))
-        try Self.campaign("metrics.json", iterations: 2000, seeds: [v1], tokens: Self.jsonTokens + ["\"schemaVersion\": 2", "[]", "1e308"],
+        try Self.campaign("metrics.json", iterations: 1200, seeds: [v1], tokens: Self.jsonTokens + ["\"schemaVersion\": 2", "[]", "1e308"],
                           structured: true) { url, _ in
             _ = try RunResults.read(from: url)
         }
