@@ -9,6 +9,20 @@ public enum FileProblem {
         return st.st_mode & S_IFMT == S_IFREG ? nil : describe(path: path, expectingDirectory: false)
     }
 
+    /// Why a file cannot be written at `path` (its directory missing or read-only, a directory in
+    /// the way), or nil when it can.
+    public static func notWritableFile(_ path: String) -> String? {
+        var st = stat()
+        if stat(path, &st) == 0 {
+            if st.st_mode & S_IFMT == S_IFDIR { return "is a directory, not a file" }
+            return access(path, W_OK) == 0 ? nil : errnoReason(errno)
+        }
+        let parent = (path as NSString).deletingLastPathComponent
+        let dir = parent.isEmpty ? "." : parent
+        if let problem = notADirectory(dir) { return "its directory \(dir): \(problem)" }
+        return access(dir, W_OK | X_OK) == 0 ? nil : "its directory \(dir): \(errnoReason(errno))"
+    }
+
     /// Why `path` cannot be used as a directory, or nil when it can.
     public static func notADirectory(_ path: String) -> String? {
         var st = stat()

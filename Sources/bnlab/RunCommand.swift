@@ -127,9 +127,8 @@ struct Run: ParsableCommand {
             if let dataDirectory { c.dataDirectory = dataDirectory }
             try c.validate()
             if let dir = c.dataDirectory {
-                var isDir: ObjCBool = false
-                guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
-                    throw ConfigError(key: "dataDirectory", message: "\(dir) does not exist or is not a directory")
+                if let problem = FileProblem.notADirectory(dir) {
+                    throw ConfigError(key: "dataDirectory", message: "\(dir): \(problem)")
                 }
             }
             return c

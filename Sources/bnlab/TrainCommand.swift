@@ -46,6 +46,8 @@ struct Train: ParsableCommand {
         let config = TrainingConfig(model: spec, learningRate: lr, epochs: epochs, batchSize: batch, momentum: momentum,
                                     weightDecay: weightDecay, nesterov: nesterov, seed: seed, trainLimit: trainLimit)
         do { try config.validate() } catch { throw ValidationError(error.description) }
+        // Checked before training, not after an hour of it.
+        if let path = save, let problem = FileProblem.notWritableFile(path) { throw InputError("--save \(path): \(problem)") }
 
         let run = try Trainer(config: config).run(train: train, test: test, normalization: normalization, progress: { p in
             stderrLine(String(format: "epoch %d/%d  mean training loss %.4f  training accuracy %.2f%% (train mode)  %.1fs",
@@ -53,7 +55,11 @@ struct Train: ParsableCommand {
         }, observers: [StepProgress()])
         let (result, model) = (run.result, run.model)
         if let path = save {
-            try Checkpoint(spec: spec, normalization: normalization, model: model).write(to: URL(fileURLWithPath: path), version: bnlabVersion)
+            do {
+                try Checkpoint(spec: spec, normalization: normalization, model: model).write(to: URL(fileURLWithPath: path), version: bnlabVersion)
+            } catch {
+                throw InputError("--save \(path): cannot write: \(FileProblem.notWritableFile(path) ?? FileProblem.reason(error, path: path))")
+            }
         }
         if json {
             printJSON(TrainOutput(model: spec.description, finalLoss: result.finalLoss, testAccuracy: result.testAccuracy,
