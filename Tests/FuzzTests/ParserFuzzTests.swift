@@ -6,6 +6,7 @@ import Studies
 import Testing
 import Training
 @testable import Datasets
+@testable import Report
 
 /// Fuzzing every parser that reads user input (issue 15, part 6): seeded mutations of valid files
 /// (truncation, bit flips, length fields set to extremes, duplicated, deleted and random regions,
@@ -188,7 +189,20 @@ import Training
         let v1 = try [UInt8](Data(contentsOf: Self.repoRoot.appendingPathComponent("Tests/ReportTests/Fixtures/metrics-v1.json")))
         try Self.campaign("metrics.json", iterations: 1200, seeds: [v1], tokens: Self.jsonTokens + ["\"schemaVersion\": 2", "[]", "1e308"],
                           structured: true) { url, _ in
-            _ = try RunResults.read(from: url)
+            let results = try RunResults.read(from: url)
+            // What `render` derives from a metrics.json before drawing: figure data, findings,
+            // comparisons with itself and each section's view (arrays shorter than their grid…).
+            let options = ReportOptions(templatesDirectory: url, formats: [.png], singleFile: false, command: "bnlab",
+                                        configJSON: "{}", comparison: nil)
+            for id in results.config.studies {
+                guard let study = results.config.study(id: id) as? any ReportableStudy, study.hasResult(in: results) else { continue }
+                _ = study.reportFigures(in: results)
+                _ = study.reportFindings(in: results)
+                _ = study.reportComparisonFigures(in: results, baseline: results)
+                _ = study.reportView(in: ReportSection(run: results, reproduce: PageView.reproduce(study: id, results: results, options: options),
+                                                       figures: [:]))
+            }
+            _ = Comparison.compare(baseline: results, current: results)
         }
     }
 
