@@ -40,14 +40,14 @@ struct Train: ParsableCommand {
 
     func run() throws {
         Threads.set(threads)
+        // Checked before training, not after an hour of it.
+        if let path = save, let problem = FileProblem.notWritableFile(path) { throw InputError("--save \(path): \(problem)") }
         let dataset = try data.load()
         let (train, test, normalization) = (dataset.train, dataset.test, dataset.normalization)
         let spec = try modelOptions.spec(inputShape: [train.channels, train.height, train.width], classes: train.classCount)
         let config = TrainingConfig(model: spec, learningRate: lr, epochs: epochs, batchSize: batch, momentum: momentum,
                                     weightDecay: weightDecay, nesterov: nesterov, seed: seed, trainLimit: trainLimit)
         do { try config.validate() } catch { throw ValidationError(error.description) }
-        // Checked before training, not after an hour of it.
-        if let path = save, let problem = FileProblem.notWritableFile(path) { throw InputError("--save \(path): \(problem)") }
 
         let run = try Trainer(config: config).run(train: train, test: test, normalization: normalization, progress: { p in
             stderrLine(String(format: "epoch %d/%d  mean training loss %.4f  training accuracy %.2f%% (train mode)  %.1fs",
