@@ -25,14 +25,19 @@ public enum CIFAR10 {
         let nested = (directory as NSString).appendingPathComponent("cifar-10-batches-bin")
         let base = FileManager.default.fileExists(atPath: nested) ? nested : directory
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: base, isDirectory: &isDirectory), isDirectory.boolValue else {
+        guard FileManager.default.fileExists(atPath: base, isDirectory: &isDirectory) else {
             throw .notFound(path: directory, help: installHelp)
         }
+        if let problem = FileProblem.notADirectory(base) { throw .unreadable(file: base, reason: problem) }
         var sets: [ImageSet] = []
         for name in fileNames(split) {
             sets.append(try readBatch((base as NSString).appendingPathComponent(name)))
         }
-        return ImageSet.concatenate(sets)
+        let set = ImageSet.concatenate(sets)
+        guard set.count > 0 else {
+            throw .corrupt(file: base, reason: "the \(split) batches hold no images; a dataset needs at least one to train or test on")
+        }
+        return set
     }
 
     /// Reads one batch file of whole records.

@@ -9,11 +9,13 @@ enum DataFile {
     /// `expectedBytes` reads the size a file announces from its first 16 bytes (see `Gzip.decompress`).
     static func read(_ path: String, help: String, expectedBytes: (([UInt8]) -> Int?)? = nil) throws(DatasetError) -> [UInt8] {
         guard FileManager.default.fileExists(atPath: path) else { throw .notFound(path: path, help: help) }
+        // A directory, a device or a FIFO where a data file belongs: say so (reading /dev/zero never ends).
+        if let problem = FileProblem.notARegularFile(path) { throw .unreadable(file: path, reason: problem) }
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
         } catch {
-            throw .unreadable(file: path, reason: error.localizedDescription)
+            throw .unreadable(file: path, reason: FileProblem.reason(error, path: path))
         }
         let name = displayName(path)
         // Data.withUnsafeBytes only rethrows untyped errors; the closure's result carries the typed one.

@@ -26,6 +26,17 @@ public struct Dataset: Sendable {
     public static func load(_ name: DatasetName, directory: String? = nil,
                             synthetic: SyntheticImages = SyntheticImages(),
                             syntheticTrainCount: Int = 6000, syntheticTestCount: Int = 1000) throws(DatasetError) -> Dataset {
+        let dataset = try loadSplits(name, directory: directory, synthetic: synthetic,
+                                     syntheticTrainCount: syntheticTrainCount, syntheticTestCount: syntheticTestCount)
+        // An empty split would "train" to a loss of 0 and test to an accuracy of nan.
+        for (split, set) in [("training", dataset.train), ("test", dataset.test)] where set.count == 0 {
+            throw .mismatch("\(name.rawValue)\(directory.map { " in \($0)" } ?? ""): the \(split) split holds no images")
+        }
+        return dataset
+    }
+
+    private static func loadSplits(_ name: DatasetName, directory: String?, synthetic: SyntheticImages,
+                                   syntheticTrainCount: Int, syntheticTestCount: Int) throws(DatasetError) -> Dataset {
         switch name {
         case .fashionMNIST:
             let directory = directory ?? FashionMNIST.defaultDirectory

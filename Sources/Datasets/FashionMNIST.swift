@@ -21,9 +21,10 @@ public enum FashionMNIST {
     /// Loads one split from `directory`, accepting `NAME.gz` or the uncompressed `NAME`.
     public static func load(_ split: Split, directory: String = defaultDirectory) throws(DatasetError) -> ImageSet {
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else {
             throw .notFound(path: directory, help: installHelp)
         }
+        if let problem = FileProblem.notADirectory(directory) { throw .unreadable(file: directory, reason: problem) }
         let names = fileNames(split)
         func locate(_ name: String) throws(DatasetError) -> String {
             guard let path = DataFile.find(["\(name).gz", name], in: directory) else {
@@ -33,6 +34,9 @@ public enum FashionMNIST {
         }
         let imagesPath = try locate(names.images)
         let set = try IDX.loadImageSet(images: imagesPath, labels: try locate(names.labels), classCount: 10, help: installHelp)
+        guard set.count > 0 else {
+            throw .corrupt(file: DataFile.displayName(imagesPath), reason: "holds no images; a dataset needs at least one to train or test on")
+        }
         guard set.height == 28 && set.width == 28 else {
             throw .corrupt(file: DataFile.displayName(imagesPath), reason: "wrong dimensions: Fashion-MNIST images are 28×28, file has \(set.height)×\(set.width)")
         }

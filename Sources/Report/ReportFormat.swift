@@ -28,6 +28,7 @@ public enum ReportFormat {
     public static func ratio(_ r: Double) -> String {
         guard r.isFinite else { return "–" }
         // %g would write 1000 as "1e+03": whole numbers from 100 up keep their digits.
+        if abs(r) >= 1e15 { return String(format: "%.3g", r) + "×" }   // no Int conversion that could trap
         if abs(r) >= 100 { return count(Int(r.rounded())) + "×" }
         return trimmed(String(format: "%.3g", r)) + "×"
     }
@@ -44,6 +45,8 @@ public enum ReportFormat {
         guard s.isFinite, s >= 0 else { return "–" }
         if s < 10 { return String(format: "%.2f s", s) }
         if s < 60 { return String(format: "%.1f s", s) }
+        // Beyond any real run (a metrics.json can say 1e300 s): no conversion to Int that could trap.
+        if s >= 1e9 { return String(format: "%.3g s", s) }
         let whole = Int(s.rounded())
         if whole < 3600 { return "\(whole / 60) min \(String(format: "%02d", whole % 60)) s" }
         return "\(whole / 3600) h \(String(format: "%02d", whole / 60 % 60)) min"

@@ -16,7 +16,9 @@ public enum ReportWriter {
     /// With `baseline` (and no ready `options.comparison`), the "Compared with baseline" section is
     /// filled with `Comparison.compare` at its default tolerances. Rendering the same results twice
     /// gives byte-identical HTML.
-    public static func write(results: RunResults, baseline: RunResults?, options: ReportOptions, to directory: URL) throws {
+    /// `isCancelled` is polled between figures; when it turns true the writer throws `CancellationError`.
+    public static func write(results: RunResults, baseline: RunResults?, options: ReportOptions, to directory: URL,
+                             isCancelled: @escaping @Sendable () -> Bool = { false }) throws {
         let library = try ReportTemplates.load(from: options.templatesDirectory)
         let figuresDirectory = directory.appendingPathComponent("figures", isDirectory: true)
         do {
@@ -33,7 +35,8 @@ public enum ReportWriter {
             figures += study.reportFigures(in: results)
             if let baseline { comparisonFigures += study.reportComparisonFigures(in: results, baseline: baseline) }
         }
-        let views = try render(figures + comparisonFigures, results: results, options: options, into: figuresDirectory)
+        let views = try render(figures + comparisonFigures, results: results, options: options, into: figuresDirectory,
+                               isCancelled: isCancelled)
 
         var sections: [(section: PageView.Section, title: String)] = []
         for study in studies {
@@ -65,10 +68,10 @@ public enum ReportWriter {
 
     /// Renders the figures (two at a time: they are independent) and returns their `<img>` views by name.
     static func render(_ figures: [ReportFigure], results: RunResults, options: ReportOptions,
-                       into directory: URL) throws -> [String: FigureView] {
+                       into directory: URL, isCancelled: @escaping @Sendable () -> Bool = { false }) throws -> [String: FigureView] {
         let extra = options.formats.filter { $0 != .png }
         let software = "bnlab \(results.bnlabVersion)"
-        let rendered = try ParallelRunner(jobs: 2).map(figures) { _, f in
+        let rendered = try ParallelRunner(jobs: 2).map(figures, isCancelled: isCancelled) { _, f in
             let metadata = FigureMetadata(
                 title: f.figure.title ?? f.name, software: software,
                 source: "bnlab run, profile \(results.config.profile), seed \(results.config.seed), \(f.study)")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Datasets
 import Engine
 
 /// The `bnlab` command: experiments on what Batch Normalization does to usable learning rates.
@@ -18,7 +19,7 @@ struct BNLab: ParsableCommand {
               bnlab train --model convnet-bn --lr 0.1 --epochs 2 --save m.safetensors
               bnlab help run                              # the options of one command
             Exit status: 0 success, 1 a comparison regressed, 2 unusable input (a bad config, file or \
-            dataset), 64 usage (an unknown command or option), 130 interrupted.
+            dataset), 64 usage (an unknown command or option), 130 interrupted (SIGINT), 143 terminated (SIGTERM).
             """,
         version: bnlabVersion,
         subcommands: [Run.self, Render.self, Compare.self, Train.self, LRFind.self, Eval.self, Models.self, Bench.self, Gallery.self]
@@ -39,7 +40,7 @@ struct BNLab: ParsableCommand {
             try command.run()
         } catch let error where exitCode(for: error) == .failure && !(error is ExitCode) {
             // bnlab's own errors (unusable input): one line, no usage text.
-            stderrLine("Error: \(error)")
+            stderrLine("Error: \(userMessage(error))")
             Foundation.exit(2)
         } catch let error as ValidationError {
             // A bad option value: one line, and where the options are listed (not bnlab's whole usage).
@@ -48,6 +49,16 @@ struct BNLab: ParsableCommand {
         } catch {
             type(of: command).exit(withError: error)
         }
+    }
+
+    /// An error's text for the user: Foundation's file errors become "path: reason", never
+    /// "The operation could not be completed (NSCocoaErrorDomain error 256)".
+    static func userMessage(_ error: any Error) -> String {
+        guard error is CocoaError || error is POSIXError || type(of: error) == NSError.self else { return "\(error)" }
+        let ns = error as NSError
+        let path = (ns.userInfo[NSFilePathErrorKey] as? String) ?? (ns.userInfo[NSURLErrorKey] as? URL)?.path
+        let reason = FileProblem.reason(error, path: path ?? "")
+        return path.map { "\($0): \(reason)" } ?? reason
     }
 
     static var commandNames: [String] { configuration.subcommands.map { $0._commandName } + ["help"] }

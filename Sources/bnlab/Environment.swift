@@ -1,4 +1,5 @@
 import ArgumentParser
+import Datasets
 import Foundation
 
 /// Where the report's Mustache templates are.
@@ -11,6 +12,7 @@ enum TemplateLocator {
     static func directory(explicit: String?) throws -> URL {
         if let explicit {
             let url = URL(fileURLWithPath: explicit)
+            if let problem = FileProblem.notADirectory(url.path) { throw InputError("--templates \(explicit): \(problem)") }
             guard valid(url) else { throw InputError("--templates: \(explicit) has no page.mustache") }
             return url
         }

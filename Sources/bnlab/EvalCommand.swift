@@ -34,7 +34,14 @@ struct Eval: ParsableCommand {
             try ModelOptions.parse(["--model", $0, "--depth", "\(depth)", "--norm", norm])
                 .spec(inputShape: [sets.test.channels, sets.test.height, sets.test.width], classes: sets.test.classCount)
         }
-        let checkpoint = try Checkpoint.read(from: URL(fileURLWithPath: load), fallbackSpec: fallback)
+        let checkpoint: Checkpoint
+        if let problem = FileProblem.notARegularFile(load) { throw InputError("--load \(load): \(problem)") }
+        do { checkpoint = try Checkpoint.read(from: URL(fileURLWithPath: load), fallbackSpec: fallback) } catch {
+            // Safetensors errors describe the contents; the message names the file.
+            var message = "\(error)"
+            if message.hasPrefix("safetensors: ") { message = "not a usable safetensors checkpoint: " + message.dropFirst(13) }
+            throw InputError("--load \(load): \(message)")
+        }
         if let expected = fallback, expected.family != checkpoint.spec.family {
             throw InputError("--model \(expected.family.rawValue) does not match the checkpoint's model \(checkpoint.spec.family.rawValue)")
         }

@@ -72,10 +72,12 @@ final class ProgressReporter: @unchecked Sendable {
     }
 }
 
-/// Turns Ctrl-C into a flag that long loops poll, instead of killing the process mid-write.
+/// Turns Ctrl-C (SIGINT) and SIGTERM into a flag that long loops poll, instead of killing the
+/// process mid-write. A second signal ends the process at once: the report directory is
+/// updated so that a kill at any moment leaves the previous report whole.
 final class Interrupt: @unchecked Sendable {
     private let lock = NSLock()
-    private var flag = false
+    private var received: Int32?
     private var sources: [any DispatchSourceSignal] = []
 
     /// Starts catching SIGINT and SIGTERM.
@@ -84,13 +86,20 @@ final class Interrupt: @unchecked Sendable {
             signal(sig, SIG_IGN)
             let s = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             s.setEventHandler { [weak self] in
-                self?.lock.withLock { self?.flag = true }
-                onInterrupt()
+                guard let self else { return }
+                let first = self.lock.withLock { () -> Bool in
+                    defer { if self.received == nil { self.received = sig } }
+                    return self.received == nil
+                }
+                if first { onInterrupt() } else { _exit(128 + sig) }
             }
             s.resume()
             sources.append(s)
         }
     }
 
-    var isSet: Bool { lock.withLock { flag } }
+    var isSet: Bool { lock.withLock { received != nil } }
+
+    /// The conventional exit status: 130 after SIGINT, 143 after SIGTERM.
+    var exitCode: Int32 { 128 + (lock.withLock { received } ?? SIGINT) }
 }

@@ -29,17 +29,26 @@ struct Render: ParsableCommand {
         let imageFormats = try parseFormats(formats)
         let templatesDirectory = try TemplateLocator.directory(explicit: templates)
         let destination = out.map { URL(fileURLWithPath: $0) } ?? resultsURL.deletingLastPathComponent()
-        let output = try AtomicDirectory(destination)
+        let output = try ReportDirectory(out ?? destination.path)
+        let interrupt = Interrupt()
+        interrupt.install { stderrLine("interrupted: stopping…") }
         do {
-            // The staging copy holds what the report directory holds: metrics.json and config.json.
-            try current.encoded().write(to: output.staging.appendingPathComponent("metrics.json"))
+            // The report directory holds what a run's holds: metrics.json and config.json too.
+            let staging = try output.beginWriting()
+            try current.encoded().write(to: staging.appendingPathComponent("metrics.json"))
             let configJSON = String(decoding: try JSONCoding.encoder().encode(current.config), as: UTF8.self)
-            try Data(configJSON.utf8).write(to: output.staging.appendingPathComponent("config.json"))
+            try Data(configJSON.utf8).write(to: staging.appendingPathComponent("config.json"))
             let options = ReportOptions(templatesDirectory: templatesDirectory, formats: imageFormats, singleFile: singleFile,
                                         command: Run.reproducingCommand(out: out ?? (results as NSString).deletingLastPathComponent), configJSON: configJSON,
                                         comparison: base.map { Comparison.compare(baseline: $0, current: current) })
-            try ReportWriter.write(results: current, baseline: base, options: options, to: output.staging)
+            try ReportWriter.write(results: current, baseline: base, options: options, to: staging,
+                                   isCancelled: { interrupt.isSet })
+            if interrupt.isSet { throw CancellationError() }
             try output.commit()
+        } catch is CancellationError {
+            output.discard()
+            stderrLine("interrupted: nothing was written; the previous report in \(destination.path) is intact")
+            throw ExitCode(interrupt.exitCode)
         } catch {
             output.discard()
             throw error

@@ -11,10 +11,12 @@ struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the studies and write the HTML report, figures and metrics.json.",
         discussion: """
-            Runs the selected studies (default: all) on Fashion-MNIST and writes, atomically, into \
-            --out: index.html, figures/<study>-<figure>.png, metrics.json (results, findings, and a \
-            separate timings section) and config.json (the effective configuration). A failed or \
-            interrupted run (Ctrl-C) leaves the previous report untouched.
+            Runs the selected studies (default: all) on Fashion-MNIST and writes into --out: \
+            index.html, figures/<study>-<figure>.png, metrics.json (results, findings, and a \
+            separate timings section) and config.json (the effective configuration). A failed, \
+            interrupted (Ctrl-C: exit 130, SIGTERM: 143) or killed run leaves the previous report \
+            whole; bnlab replaces only the files its last report wrote (.bnlab-manifest.json), \
+            each renamed into place, index.html last.
             Profiles: quick (default; a few minutes on 2 cores: each study's quick budget is \
             about a minute) and full (all 60,000 images, more epochs and seeds: an hour or more). --config FILE (JSON, or YAML by .yaml/.yml) \
             overrides any key of the effective config that --print-config shows.
@@ -66,7 +68,7 @@ struct Run: ParsableCommand {
             throw InputError("dataset: unknown '\(effective.dataset)'; valid: \(DatasetName.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         let data = try Dataset.load(datasetName, directory: effective.dataDirectory)
-        let output = try AtomicDirectory(URL(fileURLWithPath: out))
+        let output = try ReportDirectory(out)
 
         // MARK: Run
         let progress = ProgressReporter(quiet: quiet)
@@ -83,21 +85,23 @@ struct Run: ParsableCommand {
                                        isCancelled: { interrupt.isSet })
             progress.finish()
 
-            // MARK: Write (into the staging directory, then swap)
-            try results.encoded().write(to: output.staging.appendingPathComponent("metrics.json"))
+            // MARK: Write (into the staging directory, then file by file into place)
+            let staging = try output.beginWriting()
+            try results.encoded().write(to: staging.appendingPathComponent("metrics.json"))
             let configJSON = String(decoding: try JSONCoding.encoder().encode(effective), as: UTF8.self)
-            try Data(configJSON.utf8).write(to: output.staging.appendingPathComponent("config.json"))
+            try Data(configJSON.utf8).write(to: staging.appendingPathComponent("config.json"))
             comparison = baselineResults.map { Comparison.compare(baseline: $0, current: results) }
             let options = ReportOptions(templatesDirectory: templatesDirectory, formats: imageFormats, singleFile: singleFile,
                                         command: Self.reproducingCommand(out: out), configJSON: configJSON, comparison: comparison)
-            try ReportWriter.write(results: results, baseline: baselineResults, options: options, to: output.staging)
+            try ReportWriter.write(results: results, baseline: baselineResults, options: options, to: staging,
+                                   isCancelled: { interrupt.isSet })
             if interrupt.isSet { throw CancellationError() }
             try output.commit()
         } catch is CancellationError {
             output.discard()
             progress.finish()
             stderrLine("interrupted: nothing was written; the previous report in \(out) is intact")
-            throw ExitCode(130)
+            throw ExitCode(interrupt.exitCode)
         } catch {
             output.discard()
             throw error
@@ -123,9 +127,8 @@ struct Run: ParsableCommand {
             if let dataDirectory { c.dataDirectory = dataDirectory }
             try c.validate()
             if let dir = c.dataDirectory {
-                var isDir: ObjCBool = false
-                guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
-                    throw ConfigError(key: "dataDirectory", message: "\(dir) does not exist or is not a directory")
+                if let problem = FileProblem.notADirectory(dir) {
+                    throw ConfigError(key: "dataDirectory", message: "\(dir): \(problem)")
                 }
             }
             return c

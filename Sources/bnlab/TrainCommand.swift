@@ -63,6 +63,8 @@ struct Train: ParsableCommand {
 
     func run() throws {
         Threads.set(threads)
+        // Checked before training, not after an hour of it.
+        if let path = save, let problem = FileProblem.notWritableFile(path) { throw InputError("--save \(path): \(problem)") }
         let dataset = try data.load()
         let scheduleSpec: ScheduleSpec
         do { scheduleSpec = try ScheduleSpec(parsing: schedule, key: "--schedule") } catch { throw ValidationError(error.description) }
@@ -96,7 +98,11 @@ struct Train: ParsableCommand {
         if let failure = scheduler.failure { throw ValidationError("--schedule: \(failure)") }
         let (result, model) = (run.result, run.model)
         if let path = save {
-            try Checkpoint(spec: spec, normalization: normalization, model: model).write(to: URL(fileURLWithPath: path), version: bnlabVersion)
+            do {
+                try Checkpoint(spec: spec, normalization: normalization, model: model).write(to: URL(fileURLWithPath: path), version: bnlabVersion)
+            } catch {
+                throw InputError("--save \(path): cannot write: \(FileProblem.notWritableFile(path) ?? FileProblem.reason(error, path: path))")
+            }
         }
         if json {
             printJSON(TrainOutput(model: spec.description, finalLoss: result.finalLoss, testAccuracy: result.testAccuracy,

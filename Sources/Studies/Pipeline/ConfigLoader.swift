@@ -35,12 +35,10 @@ public enum ConfigLoader {
         let merged = merge(baseTree, overrides)
         let config: PipelineConfig
         do {
-            let data = try JSONSerialization.data(withJSONObject: merged)
-            let decoder = JSONCoding.decoder()
-            decoder.userInfo[.studyRegistry] = registry
-            config = try decoder.decode(PipelineConfig.self, from: data)
-        } catch let error as DecodingError {
-            throw ConfigError(key: keyPath(of: error), message: "has the wrong type (\(describe(error)))")
+            config = try decode(merged, registry: registry)
+        } catch {
+            throw culprit(overrides, base: baseTree, registry: registry)
+                ?? ConfigError(key: keyPath(of: error), message: "has the wrong type (\(describe(error)))")
         }
         try config.validate()
         return config
@@ -49,21 +47,13 @@ public enum ConfigLoader {
     // MARK: - Parsing
 
     private static func parse(_ file: URL) throws -> [String: Any] {
-        let text: String
-        do { text = try String(contentsOf: file, encoding: .utf8) } catch {
-            throw ConfigError(key: "--config", message: "cannot read \(file.path): \(error.localizedDescription)")
-        }
+        let text = try ConfigParsing.read(file)
         let yaml = ["yaml", "yml"].contains(file.pathExtension.lowercased())
-        let object: Any?
-        do {
-            object = yaml ? try Yams.load(yaml: text)
-                          : try JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])
-        } catch {
-            throw ConfigError(key: "--config", message: "\(file.lastPathComponent) is not valid \(yaml ? "YAML" : "JSON"): \(error)")
-        }
+        let name = file.lastPathComponent
+        let object = yaml ? try ConfigParsing.yaml(text, name: name) : try ConfigParsing.json(text, name: name)
         if object == nil || object is NSNull { return [:] }
         guard let dict = object as? [String: Any] else {
-            throw ConfigError(key: "--config", message: "\(file.lastPathComponent) must hold a mapping of keys to values")
+            throw ConfigError(key: "--config", message: "\(name) must hold a mapping of keys to values")
         }
         return dict
     }
@@ -103,7 +93,66 @@ public enum ConfigLoader {
         return out
     }
 
-    private static func keyPath(of error: DecodingError) -> String {
+    private static func decode(_ tree: [String: Any], registry: StudyRegistry) throws -> PipelineConfig {
+        let data = try JSONSerialization.data(withJSONObject: tree)
+        let decoder = JSONCoding.decoder()
+        decoder.userInfo[.studyRegistry] = registry
+        return try decoder.decode(PipelineConfig.self, from: data)
+    }
+
+    /// The override that does not decode on its own, with why: a decoding error's own coding path
+    /// is often empty (a negative or fractional number for an unsigned or integer field).
+    private static func culprit(_ overrides: [String: Any], base: [String: Any], registry: StudyRegistry) -> ConfigError? {
+        func decodes(_ path: [String], _ value: Any) -> Bool {
+            (try? decode(merge(base, nested(path, value)), registry: registry)) != nil
+        }
+        func nested(_ path: [String], _ value: Any) -> [String: Any] {
+            path.reversed().reduce(value) { inner, key in [key: inner] } as? [String: Any] ?? [:]
+        }
+        func explain(_ display: String, _ value: Any, wrap: (Any) -> Any, path: [String]) -> ConfigError {
+            if let n = value as? NSNumber,
+               decodes(path, wrap(0)) {
+                let d = n.doubleValue
+                if d != d.rounded(.towardZero), !decodes(path, wrap(0.5)) {
+                    return ConfigError(key: display, message: "must be a whole number, got \(n)")
+                }
+                if d < 0, !decodes(path, wrap(-1)) {
+                    return ConfigError(key: display, message: "must not be negative, got \(n)")
+                }
+                return ConfigError(key: display, message: "is out of range, got \(n)")
+            }
+            let found: String = switch value {
+            case is String: "text"
+            case is [Any]: "a list"
+            case is [String: Any]: "a mapping"
+            case is NSNull: "null"
+            default: "\(value)"
+            }
+            return ConfigError(key: display, message: "has the wrong type (got \(found))")
+        }
+        func leaves(_ tree: [String: Any], _ prefix: [String]) -> ConfigError? {
+            for key in tree.keys.sorted() {
+                let path = prefix + [key], value = tree[key]!
+                let display = path.joined(separator: ".")
+                if let sub = value as? [String: Any] {
+                    if let e = leaves(sub, path) { return e }
+                    continue
+                }
+                guard !decodes(path, value) else { continue }
+                if let list = value as? [Any] {
+                    for (i, element) in list.enumerated() where !decodes(path, [element]) {
+                        return explain("\(display)[\(i)]", element, wrap: { [$0] }, path: path)
+                    }
+                }
+                return explain(display, value, wrap: { $0 }, path: path)
+            }
+            return nil
+        }
+        return leaves(overrides, [])
+    }
+
+    private static func keyPath(of error: any Error) -> String {
+        guard let error = error as? DecodingError else { return "--config" }
         let path: [any CodingKey]
         switch error {
         case .typeMismatch(_, let c), .valueNotFound(_, let c), .keyNotFound(_, let c), .dataCorrupted(let c): path = c.codingPath
@@ -112,8 +161,9 @@ public enum ConfigLoader {
         return path.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
     }
 
-    private static func describe(_ error: DecodingError) -> String {
-        switch error {
+    private static func describe(_ error: any Error) -> String {
+        guard let error = error as? DecodingError else { return "unreadable" }
+        return switch error {
         case .typeMismatch(let type, _): "expected \(type)"
         case .valueNotFound(let type, _): "expected \(type), found null"
         case .keyNotFound(let key, _): "missing \(key.stringValue)"

@@ -1,3 +1,4 @@
+import Datasets
 import Training
 import Foundation
 
@@ -95,9 +96,10 @@ public struct RunResults: Codable, Sendable {
 extension RunResults {
     /// Reads a metrics.json file (any readable schema version), finding each study in `registry`.
     public static func read(from url: URL, registry: StudyRegistry = .standard) throws -> RunResults {
+        if let problem = FileProblem.notARegularFile(url.path) { throw ResultsError(file: url.path, message: problem) }
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
-            throw ResultsError(file: url.path, message: "cannot be read (\(error.localizedDescription))")
+            throw ResultsError(file: url.path, message: "cannot be read: \(FileProblem.reason(error, path: url.path))")
         }
         struct Version: Decodable { var schemaVersion: Int? }
         guard let version = try? JSONCoding.decoder().decode(Version.self, from: data) else {
@@ -121,5 +123,5 @@ extension RunResults {
 public struct ResultsError: Error, CustomStringConvertible {
     public var file: String
     public var message: String
-    public var description: String { "\(file) \(message)" }
+    public var description: String { message.hasPrefix("is ") || message.hasPrefix("has ") || message.hasPrefix("does ") || message.hasPrefix("cannot ") ? "\(file) \(message)" : "\(file): \(message)" }
 }

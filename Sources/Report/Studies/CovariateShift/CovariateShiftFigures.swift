@@ -18,7 +18,9 @@ enum CovariateShiftFigures {
         fig.sharedX = true
         fig.sharedLegend = true
         let curves = shift.curves
-        let x = (1...max(1, shift.config.iterations)).map(Double.init)
+        // As long as the longest curve, not config.iterations: a metrics.json can say 2^63 iterations
+        // (found by the fuzzer: building that axis corrupted the heap).
+        let x = (1...max(1, curves.map { max($0.mean.count, $0.spread.count) }.max() ?? 1)).map(Double.init)
         // One y range per row, so panels in a row compare at a glance.
         let meanReach = curves.flatMap { c in zip(c.mean, c.meanAcrossSeedsStd).map { abs($0) + $1 } }.filter(\.isFinite).max() ?? 1
         let m = max(0.05, meanReach * 1.1)

@@ -30,7 +30,7 @@ enum LRSweepFigures {
     /// underneath.
     static func accuracy(_ sweep: LRSweepStudy.Result, baseline: LRSweepStudy.Result?) -> ReportFigure {
         let depths = sweep.config.depths
-        let columns = min(depths.count, 3)
+        let columns = max(1, min(depths.count, 3))   // an empty grid in a metrics.json: no division by zero
         let rows = (depths.count + columns - 1) / columns
         let title = baseline == nil ? "Test accuracy against learning rate" : "Test accuracy against learning rate: tonight and baseline"
         var fig = Figure(widthInches: min(9, 3.4 * Double(columns) + 1.7), heightInches: 2.9 * Double(rows) + 0.5, title: title)
@@ -95,7 +95,7 @@ enum LRSweepFigures {
     static func lossCurves(_ sweep: LRSweepStudy.Result, depth: Int) -> ReportFigure {
         let lrs = sweep.config.learningRates
         let runs = sweep.runs.filter { $0.depth == depth }
-        let columns = min(lrs.count, 4)
+        let columns = max(1, min(lrs.count, 4))
         let rows = (lrs.count + columns - 1) / columns
         var fig = Figure(widthInches: 9, heightInches: 2.0 * Double(rows) + 0.7,
                          title: "Training loss per learning rate, \(network(depth))")
