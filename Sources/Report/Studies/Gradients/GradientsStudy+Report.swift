@@ -2,7 +2,13 @@ import Foundation
 import Studies
 
 extension GradientsStudy: ReportableStudy {
-    public func figures(of result: Result, in run: RunResults) -> [ReportFigure] { GradientsFigures.all(result) }
+    public func figures(of result: Result, in run: RunResults) -> [ReportFigure] {
+        // A metrics.json is input: depths outside what the study can run would make empty or
+        // reversed ranges, so they are left out of the figures.
+        var drawable = result
+        drawable.config.depths = result.config.depths.filter { (4...32).contains($0) }
+        return GradientsFigures.all(drawable)
+    }
 
     /// Per network: growth at initialisation against Yang et al., tails against Bjorck et al., and
     /// at each learning rate ICS and β against Santurkar et al., each with its verdict.
