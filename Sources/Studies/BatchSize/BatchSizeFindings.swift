@@ -25,11 +25,11 @@ public struct BatchSizeFindings: Codable, Sendable, Equatable {
     /// Per seed: BN's error at the small batch − at the large one.
     public var bnLoss: SeedSpread
     /// Wu & He: BN's error grows as the batch shrinks. Agrees when `bnLoss` is positive beyond 2 SE.
-    public var bnVerdict: PaperVerdict
+    public var bnVerdict: Verdict
     /// Per seed: GN's error at the small batch − at the large one.
     public var gnChange: SeedSpread
     /// Wu & He: GN's error stays flat. Agrees when |change| + 2 SE ≤ 2 points, differs when |change| − 2 SE > 2 points.
-    public var gnVerdict: PaperVerdict
+    public var gnVerdict: Verdict
 
     init(config: BatchSizeStudy.Config, runs: [BatchSizeStudy.Run]) {
         let sizes = config.batchSizes.sorted()

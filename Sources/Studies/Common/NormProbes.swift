@@ -3,11 +3,6 @@ import Engine
 import Foundation
 import Training
 
-/// A number measured once per seed, and a paper's verdict: the gradient study's types, shared by
-/// the running-statistics, batch-size and dropout studies.
-public typealias SeedSpread = GradientsStudy.Spread
-public typealias PaperVerdict = GradientsStudy.Verdict
-
 /// Measurements on a trained model that put it back as they found it (parameters, gradients,
 /// buffers and mode); none of them records gradients.
 enum NormProbes {
@@ -57,7 +52,7 @@ enum NormProbes {
 
     /// The verdict on "`values` are within ±`tolerance` of 0": agrees when |mean| + 2·SE ≤ tolerance,
     /// differs when |mean| − 2·SE > tolerance, inconclusive otherwise or with fewer than two seeds.
-    static func withinTolerance(_ s: SeedSpread, _ tolerance: Double) -> PaperVerdict {
+    static func withinTolerance(_ s: SeedSpread, _ tolerance: Double) -> Verdict {
         guard let m = s.mean, let se = s.standardError else { return .inconclusive }
         if abs(m) + 2 * se <= tolerance { return .agrees }
         if abs(m) - 2 * se > tolerance { return .differs }
@@ -66,7 +61,7 @@ enum NormProbes {
 
     /// The verdict on "`values` are positive": agrees when the mean exceeds 2·SE, differs when it
     /// is below −2·SE, inconclusive otherwise or with fewer than two seeds.
-    static func positive(_ s: SeedSpread) -> PaperVerdict {
+    static func positive(_ s: SeedSpread) -> Verdict {
         guard let m = s.mean, let se = s.standardError else { return .inconclusive }
         return m > 2 * se ? .agrees : m < -2 * se ? .differs : .inconclusive
     }

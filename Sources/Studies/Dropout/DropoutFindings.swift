@@ -31,17 +31,17 @@ public struct DropoutFindings: Codable, Sendable, Equatable {
     /// The same layers with dropout after BN (no dropout feeds them).
     public var shiftAfter: SeedSpread
     /// Li et al.: dropout before BN makes the variance smaller in evaluation than in training. Agrees when 1 − ratio > 2 SE.
-    public var shiftVerdict: PaperVerdict
+    public var shiftVerdict: Verdict
     /// Li et al.'s formula: agrees when |measured − predicted| + 2 SE ≤ 0.1, differs when |measured − predicted| − 2 SE > 0.1.
-    public var formulaVerdict: PaperVerdict
+    public var formulaVerdict: Verdict
     /// Per seed: accuracy after − before BN. Li et al.: dropout after BN does better. Agrees when positive beyond 2 SE.
     public var afterMinusBefore: SeedSpread
-    public var placementVerdict: PaperVerdict
+    public var placementVerdict: Verdict
     /// Per seed: recalibrated − plain accuracy with dropout before BN. Li et al.: recalibration helps. Agrees when positive beyond 2 SE.
-    public var recalibrationVerdict: PaperVerdict
+    public var recalibrationVerdict: Verdict
     /// Per seed: accuracy with dropout after BN − without dropout. Ioffe & Szegedy: with BN, dropout can go.
     public var dropoutGain: SeedSpread
-    public var dropoutGainVerdict: PaperVerdict
+    public var dropoutGainVerdict: Verdict
 
     init(config: DropoutStudy.Config, runs: [DropoutStudy.Run]) {
         func bySeed(_ a: DropoutStudy.Arrangement, _ f: (DropoutStudy.Run) -> Double) -> [UInt64: Double] {

@@ -2,29 +2,8 @@ import Foundation
 import Training
 
 extension LRSchedulesStudy {
-    /// Whether this run's numbers agree with a paper's claim.
-    public enum Verdict: String, Codable, Sendable {
-        case agrees, differs, inconclusive
-    }
-
-    /// A number measured once per seed: its finite values, mean and sample standard deviation.
-    public struct Spread: Codable, Sendable, Equatable {
-        public var values: [Double]
-        public var mean: Double?
-        public var std: Double?
-
-        public init(_ values: [Double]) {
-            self.values = values.filter(\.isFinite)
-            let n = Double(self.values.count)
-            guard n > 0 else { return }
-            let m = self.values.reduce(0, +) / n
-            mean = m
-            std = n > 1 ? (self.values.map { ($0 - m) * ($0 - m) }.reduce(0, +) / (n - 1)).squareRoot() : nil
-        }
-
-        /// The standard error of the mean (nil with fewer than two values).
-        public var standardError: Double? { std.map { $0 / Double(values.count).squareRoot() } }
-    }
+    public typealias Verdict = Studies.Verdict
+    public typealias Spread = SeedSpread
 
     /// The widest noise allowance (accuracy) under which a super-convergence comparison counts:
     /// seeds further apart than this leave it inconclusive.

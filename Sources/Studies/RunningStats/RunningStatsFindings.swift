@@ -23,7 +23,7 @@ public struct RunningStatsFindings: Codable, Sendable, Equatable {
         public var finalVarianceError: [SeedSpread]
         public var finalMeanError: [SeedSpread]
         /// Running statistics as good as population statistics for inference: |recovered| within the tolerance.
-        public var recalibrationVerdict: PaperVerdict
+        public var recalibrationVerdict: Verdict
         public var trained: Int
     }
 
@@ -34,7 +34,7 @@ public struct RunningStatsFindings: Codable, Sendable, Equatable {
     public var singleImageEvalMaxDifference: Double?
     public var singleImageTrainMaxDifference: Double?
     /// Eval-mode single images give the batch's logits: agrees when within `singleImageTolerance`.
-    public var singleImageVerdict: PaperVerdict
+    public var singleImageVerdict: Verdict
     /// Mean over runs of the accuracy of images evaluated alone, in each mode.
     public var evalAloneAccuracy: Double?
     public var trainAloneAccuracy: Double?
