@@ -23,10 +23,9 @@ enum GradientsFigures {
         let n = rows.map(\.count).max() ?? 0
         var mean: [Double] = [], std: [Double] = []
         for i in 0..<n {
-            let v = rows.compactMap { i < $0.count ? $0[i] : nil }.filter(\.isFinite)
-            let m = v.isEmpty ? .nan : v.reduce(0, +) / Double(v.count)
-            mean.append(m)
-            std.append(v.count > 1 ? (v.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(v.count - 1)).squareRoot() : 0)
+            let s = SeedSpread(rows.compactMap { i < $0.count ? $0[i] : nil })
+            mean.append(s.mean ?? .nan)
+            std.append(s.std ?? 0)
         }
         return (mean, std)
     }
