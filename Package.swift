@@ -11,6 +11,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         // MARK: - C libraries (pkg-config, Debian packages)
@@ -26,12 +27,14 @@ let package = Package(
         .target(name: "Charts", dependencies: ["CCairo", "CPNG", "CZlib"]),
         .target(name: "Training", dependencies: ["Engine", "Datasets"]),
         .target(name: "Studies", dependencies: ["Engine", "Datasets", "Training", .product(name: "Yams", package: "Yams")]),
+        // The nightly history store (SQLite through GRDB) and its trend analysis.
+        .target(name: "History", dependencies: ["Studies", "Training", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Report", dependencies: [
-            "Studies", "Training", "Charts",
+            "Studies", "Training", "Charts", "History",
             .product(name: "Mustache", package: "swift-mustache"),
         ]),
         .executableTarget(name: "bnlab", dependencies: [
-            "Engine", "Datasets", "Training", "Studies", "Charts", "Report",
+            "Engine", "Datasets", "Training", "Studies", "Charts", "Report", "History",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -45,6 +48,8 @@ let package = Package(
         .testTarget(name: "StudiesTests", dependencies: ["Studies", "Training", "Engine", "Datasets", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Studies", "Training", "Charts", "Datasets", "PNGTestSupport"],
                     exclude: ["Fixtures", "ToyStudy/toy-study.mustache"]),
+        .testTarget(name: "HistoryTests", dependencies: ["History", "Studies", "Training", "Report", "PNGTestSupport"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "EndToEndTests", dependencies: ["bnlab", "Studies", "Training", "Report"]),
         // Seeded mutations of valid files against every parser (issue 15): a value or an error, never a trap.
         .testTarget(name: "FuzzTests", dependencies: ["Engine", "Datasets", "Training", "Studies", "Report", "CZlib",

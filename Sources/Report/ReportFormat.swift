@@ -137,7 +137,7 @@ public enum ReportFormat {
     }
 
     /// An ISO 8601 timestamp as `2026-11-25 14:27 UTC` (the input unchanged if it does not parse).
-    static func date(_ iso: String) -> String {
+    public static func date(_ iso: String) -> String {
         guard let d = ISO8601DateFormatter().date(from: iso) else { return iso }
         let f = DateFormatter()
         f.locale = Locale(identifier: "en_US_POSIX")

@@ -1,5 +1,6 @@
 import Charts
 import Foundation
+import History
 
 /// How `ReportWriter` writes a report: where the templates are, which image formats, and the
 /// provenance shown on the page.
@@ -18,14 +19,17 @@ public struct ReportOptions: Sendable {
     /// A ready comparison for the "Compared with baseline" section; nil computes one with the
     /// default tolerances when `write` is given a baseline.
     public var comparison: Comparison?
+    /// The nightly history's trends for the "History" section (`--history FILE`); nil hides it.
+    public var trends: HistoryTrends?
 
     public init(templatesDirectory: URL, formats: [ImageFormat] = [.png], singleFile: Bool = false,
-                command: String, configJSON: String, comparison: Comparison? = nil) {
+                command: String, configJSON: String, comparison: Comparison? = nil, trends: HistoryTrends? = nil) {
         self.templatesDirectory = templatesDirectory
         self.formats = formats
         self.singleFile = singleFile
         self.command = command
         self.configJSON = configJSON
         self.comparison = comparison
+        self.trends = trends
     }
 }

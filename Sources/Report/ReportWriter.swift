@@ -35,7 +35,8 @@ public enum ReportWriter {
             figures += study.reportFigures(in: results)
             if let baseline { comparisonFigures += study.reportComparisonFigures(in: results, baseline: baseline) }
         }
-        let views = try render(figures + comparisonFigures, results: results, options: options, into: figuresDirectory,
+        let trendFigure = options.trends.flatMap(TrendFigures.figure)
+        let views = try render(figures + comparisonFigures + (trendFigure.map { [$0] } ?? []), results: results, options: options, into: figuresDirectory,
                                isCancelled: isCancelled)
 
         var sections: [(section: PageView.Section, title: String)] = []
@@ -54,7 +55,8 @@ public enum ReportWriter {
         let comparison = options.comparison ?? baseline.map { Comparison.compare(baseline: $0, current: results) }
         let page = PageView(results: results, baseline: baseline, comparison: comparison, options: options,
                             findings: studies.flatMap { $0.reportFindings(in: results) }, sections: sections,
-                            comparisonFigures: comparisonFigures.compactMap { views[$0.name] })
+                            comparisonFigures: comparisonFigures.compactMap { views[$0.name] },
+                            history: options.trends.map { PageView.HistoryView($0, figure: trendFigure.flatMap { views[$0.name] }) })
         guard let html = library.render(page, withTemplate: "page") else {
             throw ReportError.missingTemplate(directory: options.templatesDirectory.path, name: "page")
         }
@@ -62,6 +64,14 @@ public enum ReportWriter {
         do { try Data(html.utf8).write(to: index, options: .atomic) } catch {
             throw ReportError.io(path: index.path, reason: error.localizedDescription)
         }
+    }
+
+    /// The metrics worth a trend over the nightly history: each study's headline numbers, then
+    /// the total wall time and each study's.
+    public static func headlineMetrics(of results: RunResults) -> [String] {
+        let studies = results.config.studies.compactMap { results.config.study(id: $0) as? any ReportableStudy }
+        return studies.flatMap { $0.reportHeadlineMetrics(in: results) } + ["time.total"]
+            + results.config.studies.map { "time.\($0)" }
     }
 
     // MARK: - Figures

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import History
 import Report
 import Studies
 import Training
@@ -17,6 +18,7 @@ struct Render: ParsableCommand {
     @Flag(help: "Write one self-contained HTML file with the images inlined.") var singleFile = false
     @Option(help: ArgumentHelp("Directory of Mustache templates.", valueName: "dir")) var templates: String?
     @Option(help: ArgumentHelp("A metrics.json to compare with.", valueName: "file")) var baseline: String?
+    @Option(help: ArgumentHelp("A history file to chart the trends from (read only).", valueName: "file")) var history: String?
 
     func run() throws {
         let resultsURL = URL(fileURLWithPath: results)
@@ -26,6 +28,13 @@ struct Render: ParsableCommand {
             current = try RunResults.read(from: resultsURL)
             base = try baseline.map { try RunResults.read(from: URL(fileURLWithPath: $0)) }
         } catch { throw InputError("\(error)") }
+        let trends: HistoryTrends?
+        do {
+            trends = try history.map { path in
+                try HistoryTrends.read(from: HistoryStore(path: path, create: false), configHash: current.config.fingerprint,
+                                       metrics: ReportWriter.headlineMetrics(of: current), machine: current.timings.machine)
+            }
+        } catch { throw InputError("--history: \(error)") }
         let imageFormats = try parseFormats(formats)
         let templatesDirectory = try TemplateLocator.directory(explicit: templates)
         let destination = out.map { URL(fileURLWithPath: $0) } ?? resultsURL.deletingLastPathComponent()
@@ -40,7 +49,8 @@ struct Render: ParsableCommand {
             try Data(configJSON.utf8).write(to: staging.appendingPathComponent("config.json"))
             let options = ReportOptions(templatesDirectory: templatesDirectory, formats: imageFormats, singleFile: singleFile,
                                         command: Run.reproducingCommand(out: out ?? (results as NSString).deletingLastPathComponent), configJSON: configJSON,
-                                        comparison: base.map { Comparison.compare(baseline: $0, current: current) })
+                                        comparison: base.map { Comparison.compare(baseline: $0, current: current) },
+                                        trends: trends)
             try ReportWriter.write(results: current, baseline: base, options: options, to: staging,
                                    isCancelled: { interrupt.isSet })
             if interrupt.isSet { throw CancellationError() }

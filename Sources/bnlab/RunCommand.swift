@@ -2,6 +2,7 @@ import ArgumentParser
 import Charts
 import Datasets
 import Foundation
+import History
 import Report
 import Studies
 import Training
@@ -24,6 +25,7 @@ struct Run: ParsableCommand {
               bnlab run
               bnlab run --profile full --jobs 2 --formats png,svg
               bnlab run --studies lr-sweep --config sweep.yaml --baseline last/metrics.json
+              bnlab run --history history.sqlite      # record the run, chart its trends in the report
             """)
 
     @Option(help: ArgumentHelp("Profile: \(PipelineConfig.profiles.joined(separator: ", ")) (default quick, or the config file's).", valueName: "name"))
@@ -42,6 +44,9 @@ struct Run: ParsableCommand {
     var templates: String?
     @Option(help: ArgumentHelp("A previous metrics.json to compare with in the report.", valueName: "file"))
     var baseline: String?
+    @Option(help: ArgumentHelp("A history file (SQLite; created if missing) to record this run in and chart the trends from.",
+                               valueName: "file"))
+    var history: String?
     @Option(help: ArgumentHelp("Dataset: \(DatasetName.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "name"))
     var dataset: String?
     @Option(name: .customLong("data"), help: ArgumentHelp("Directory holding the dataset's files.", valueName: "dir"))
@@ -69,6 +74,10 @@ struct Run: ParsableCommand {
         }
         let data = try Dataset.load(datasetName, directory: effective.dataDirectory)
         let output = try ReportDirectory(out)
+        // A history file that is not ours is refused before hours of training, not after.
+        let store = try history.map { path -> HistoryStore in
+            do { return try HistoryStore(path: path, create: true) } catch { throw InputError("--history: \(error)") }
+        }
 
         // MARK: Run
         let progress = ProgressReporter(quiet: quiet)
@@ -91,8 +100,10 @@ struct Run: ParsableCommand {
             let configJSON = String(decoding: try JSONCoding.encoder().encode(effective), as: UTF8.self)
             try Data(configJSON.utf8).write(to: staging.appendingPathComponent("config.json"))
             comparison = baselineResults.map { Comparison.compare(baseline: $0, current: results) }
+            let trends = try store.map { try Self.record(results, in: $0, progress: progress) }
             let options = ReportOptions(templatesDirectory: templatesDirectory, formats: imageFormats, singleFile: singleFile,
-                                        command: Self.reproducingCommand(out: out), configJSON: configJSON, comparison: comparison)
+                                        command: Self.reproducingCommand(out: out), configJSON: configJSON, comparison: comparison,
+                                        trends: trends)
             try ReportWriter.write(results: results, baseline: baselineResults, options: options, to: staging,
                                    isCancelled: { interrupt.isSet })
             if interrupt.isSet { throw CancellationError() }
@@ -113,6 +124,17 @@ struct Run: ParsableCommand {
             print(comparison.textTable())
             if comparison.failed { throw ExitCode(1) }
         }
+    }
+
+    /// Adds the run to the history and reads its trends back for the report.
+    static func record(_ results: RunResults, in store: HistoryStore, progress: ProgressReporter) throws -> HistoryTrends {
+        do {
+            let run = try store.add(results)
+            let trends = try HistoryTrends.read(from: store, configHash: run.configHash,
+                                                metrics: ReportWriter.headlineMetrics(of: results), machine: results.timings.machine)
+            progress.note("recorded run #\(run.id) in \(store.path) (\(trends.runs.count) with this configuration)")
+            return trends
+        } catch { throw InputError("--history: \(error)") }
     }
 
     /// Profile, then config file, then command-line flags; validated.

@@ -5,7 +5,8 @@ import Training
 extension PageView {
     /// The page for `results`, around the studies' rendered sections and their findings sentences.
     init(results: RunResults, baseline: RunResults?, comparison: Comparison?, options: ReportOptions,
-         findings: [FindingSentence], sections: [(section: Section, title: String)], comparisonFigures: [FigureView]) {
+         findings: [FindingSentence], sections: [(section: Section, title: String)], comparisonFigures: [FigureView],
+         history: HistoryView? = nil) {
         let t = results.timings
         title = "Batch normalization and the usable learning rate"
         date = ReportFormat.date(t.startedAt)
@@ -28,6 +29,10 @@ extension PageView {
             self.comparison = ComparisonView(comparison, baseline: baseline, figures: comparisonFigures)
             if comparison.failed { regressionNotice = comparison.verdictLine }
             contents.append(LinkView(label: "Compared with baseline", href: "#comparison"))
+        }
+        if let history {
+            self.history = history
+            contents.append(LinkView(label: "History", href: "#history"))
         }
         contents.append(LinkView(label: "Reproduce this report", href: "#reproduce"))
         contents.append(LinkView(label: "References", href: "#references"))

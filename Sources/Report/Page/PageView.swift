@@ -21,6 +21,8 @@ struct PageView {
     /// Studies in run order.
     var sections: [Section]
     var comparison: ComparisonView?
+    /// The nightly history's trends (`--history`).
+    var history: HistoryView?
     /// Said at the top of the findings when tonight regressed against the baseline.
     var regressionNotice: String?
     /// The whole run's command and effective config.
@@ -32,6 +34,47 @@ struct PageView {
         var id: String
         /// The section's HTML, rendered from `templates/<id>.mustache` (inserted unescaped).
         var html: String
+    }
+
+    // MARK: - History
+
+    struct HistoryView {
+        var summary: String
+        var method: String
+        var figure: FigureView?
+        /// Detected steps, newest first.
+        var steps: [HistoryStepRow]
+        var hasSteps: Bool
+        /// The latest runs with this configuration, newest first, and how many are folded away.
+        var runs: [HistoryRunRow]
+        var runsNote: String
+        /// Runs under other configurations: listed apart, never compared.
+        var otherConfigs: [HistoryConfigRow]
+        var hasOtherConfigs: Bool
+    }
+
+    struct HistoryStepRow {
+        var metric: String
+        var run: String
+        var from: String
+        var to: String
+        var verdict: String
+        var verdictClass: String
+    }
+
+    struct HistoryRunRow {
+        var id: String
+        var label: String
+        var date: String
+        var commit: String
+        var totalTime: String
+    }
+
+    struct HistoryConfigRow {
+        var hash: String
+        var profile: String
+        var runs: String
+        var latest: String
     }
 
     // MARK: - Comparison

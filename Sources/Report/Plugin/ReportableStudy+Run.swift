@@ -4,6 +4,10 @@ import Studies
 extension ReportableStudy {
     func hasResult(in run: RunResults) -> Bool { run.results[Self.self] != nil }
 
+    func reportHeadlineMetrics(in run: RunResults) -> [String] {
+        run.results[Self.self].map { headlineMetrics(of: $0) } ?? []
+    }
+
     func reportFigures(in run: RunResults) -> [ReportFigure] {
         run.results[Self.self].map { figures(of: $0, in: run) } ?? []
     }

@@ -15,8 +15,12 @@ public protocol ReportableStudy: Study {
     func findings(of result: Result, in run: RunResults) -> [FindingSentence]
     /// The view model its template renders: plain structs of finished strings, lists and optionals.
     func view(of result: Result, in section: ReportSection) -> Any
+    /// The ids of the few metrics worth a trend chart over the nightly history (`bnlab run
+    /// --history`), in chart order; none by default.
+    func headlineMetrics(of result: Result) -> [String]
 }
 
 extension ReportableStudy {
     public func comparisonFigures(of result: Result, baseline: Result) -> [ReportFigure] { [] }
+    public func headlineMetrics(of result: Result) -> [String] { [] }
 }

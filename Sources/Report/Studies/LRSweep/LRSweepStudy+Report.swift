@@ -25,6 +25,14 @@ extension LRSweepStudy: ReportableStudy {
     }
 
     public func view(of result: Result, in section: ReportSection) -> Any { LRSweepView(result, in: section) }
+
+    /// The best accuracy with and without BN and the ratio of the largest LRs that train well, per network.
+    public func headlineMetrics(of result: Result) -> [String] {
+        result.findings.flatMap { f in
+            let key = "\(Self.id).depth\(f.depth)"
+            return [key + ".bn.best_accuracy", key + ".no_bn.best_accuracy", key + ".largest_good_lr_ratio"]
+        }
+    }
 }
 
 // MARK: - Sentences

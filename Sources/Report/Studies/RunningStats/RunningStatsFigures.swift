@@ -20,7 +20,7 @@ enum RunningStatsFigures {
         fig.columns = max(1, layers.count)
         fig.sharedLegend = true
         fig.sharedX = true
-        for (row, what) in ["mean", "variance"].enumerated() {
+        for row in 0..<2 {  // mean, then variance
             for (l, layer) in layers.enumerated() {
                 var ax = Axes(title: row == 0 ? layer : nil, xLabel: row == 1 ? "training step" : nil,
                               yLabel: l == 0 ? (row == 0 ? "|μ_run − μ_pop| / σ_pop" : "|σ²_run − σ²_pop| / σ²_pop") : nil, yScale: .log)
