@@ -11,9 +11,9 @@ enum TrendFigures {
     static func figure(_ history: HistoryTrends) -> ReportFigure? {
         let trends = history.trends.filter { !$0.points.isEmpty }
         guard !trends.isEmpty else { return nil }
-        let columns = min(3, trends.count)
+        let columns = min(2, trends.count)
         let rows = (trends.count + columns - 1) / columns
-        var fig = Figure(widthInches: 9, heightInches: 2.1 * Double(rows) + 0.6,
+        var fig = Figure(widthInches: 9, heightInches: 2.3 * Double(rows) + 0.6,
                          title: "Headline numbers over the recorded runs (\(history.runs.count) with this configuration)")
         fig.columns = columns
         fig.fontSize = 8.5
