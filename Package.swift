@@ -52,7 +52,7 @@ let package = Package(
                     exclude: ["Fixtures"]),
         .testTarget(name: "EndToEndTests", dependencies: ["bnlab", "Studies", "Training", "Report"]),
         // Seeded mutations of valid files against every parser (issue 15): a value or an error, never a trap.
-        .testTarget(name: "FuzzTests", dependencies: ["Engine", "Datasets", "Training", "Studies", "Report", "CZlib",
+        .testTarget(name: "FuzzTests", dependencies: ["Engine", "Datasets", "Training", "Studies", "Report", "History", "CZlib",
                                                       .product(name: "Mustache", package: "swift-mustache")]),
     ]
 )

@@ -1,6 +1,7 @@
 import CZlib
 import Engine
 import Foundation
+import History
 import Mustache
 import Studies
 import Testing
@@ -203,6 +204,24 @@ import Training
                                                        figures: [:]))
             }
             _ = Comparison.compare(baseline: results, current: results)
+        }
+    }
+
+    // MARK: - History files
+
+    /// Damaged history files (the committed v1 file, mutated): opened, migrated, read and judged,
+    /// each a value or a `HistoryError`, never a trap. SQLite reads the pages; bnlab reads the header.
+    @Test func historyFiles() throws {
+        let v1 = try [UInt8](Data(contentsOf: Self.repoRoot.appendingPathComponent("Tests/HistoryTests/Fixtures/history-v1.sqlite")))
+        let tonight = try RunResults.read(from: Self.repoRoot.appendingPathComponent("Tests/ReportTests/Fixtures/metrics-v1.json"))
+        // The header's page size, version, counter, schema cookie, user version and application id.
+        try Self.campaign("history.sqlite", iterations: 400, seeds: [v1], fields: [16, 18, 24, 28, 40, 44, 56, 60, 68]) { url, _ in
+            for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: url.path + suffix) }
+            let store = try HistoryStore(path: url.path, create: false)
+            let runs = try store.runs()
+            _ = try HistoryTrends.read(from: store, configHash: runs.first?.configHash ?? "", metrics: ["time.total"])
+            _ = try HistoryComparison.judge(tonight, against: store)
+            try store.add(tonight)
         }
     }
 
