@@ -14,6 +14,7 @@ import Training
     /// A tiny config for the pipeline, report and end-to-end tests (debug builds are slow).
     static func tiny() -> T.Config {
         var c = T.Config(profile: .quick)
+        c.targets = [.newClasses, .inverted]
         c.sizes = [16]
         c.allImages = true
         c.seeds = 1
@@ -148,6 +149,26 @@ import Training
         // a paired comparison: a large seed-to-seed spread that moves both strategies together still decides
         let paired = findings(runs([.adaBN: [0.52, 0.72, 0.92], .recipe: [0.50, 0.70, 0.90]]))
         #expect(verdict(paired, .adaBN) == .agrees)
+    }
+
+    /// Li et al.'s claim without labels: AdaBN alone against the unadapted source model, paired by seed.
+    @Test func adaBNAloneVerdictBothWays() {
+        func baseline(_ unadapted: [Float], _ adaBN: [Float], target: T.Target = .lowContrast) -> TransferFindings.Baseline? {
+            var c = T.Config(profile: .quick)
+            c.targets = [target]
+            let stats = zip(unadapted, adaBN).enumerated().map { seed, pair in
+                T.Statistics(target: target, seed: UInt64(seed), classes: 5, sourceAccuracy: 0.85,
+                             unadaptedAccuracy: target.sharesClasses ? pair.0 : nil, adaBNOnlyAccuracy: target.sharesClasses ? pair.1 : nil,
+                             layers: [], loadReport: "")
+            }
+            return TransferFindings(config: c, runs: [], statistics: stats).baselines.first
+        }
+        #expect(baseline([0.52, 0.80, 0.80], [0.88, 0.83, 0.83])?.adaBNVerdict == .inconclusive)   // one seed carries the gain
+        #expect(baseline([0.70, 0.72, 0.71], [0.84, 0.85, 0.83])?.adaBNVerdict == .agrees)
+        #expect(baseline([0.26, 0.28, 0.24], [0.20, 0.22, 0.19], target: .inverted)?.adaBNVerdict == .differs)
+        #expect(baseline([0.70], [0.85])?.adaBNVerdict == .inconclusive)
+        let other = baseline([0.5, 0.5], [0.6, 0.6], target: .newClasses)
+        #expect(other?.adaBNGain == nil && other?.unadapted == nil && other?.adaBNVerdict == .inconclusive)
     }
 
     @Test func sizeClaimsAreCheckedAtTheSmallestAndLargestSizesOnly() {

@@ -15,7 +15,8 @@ extension TransferStudy {
     /// The ConvNetWithBN pretrained on the source images from `seed`: trained by the first unit of
     /// the process that asks, the others wait for it and reuse it (they would get the same bytes).
     func pretrained(seed: UInt64, data: Sets, context: StudyContext) throws -> Pretrained {
-        let key = "transfer pretrain \(seed) \(fingerprint(data)) \(context.normalization)"
+        let key = "transfer pretrain \(seed) \(config.sourceEpochs) \(config.sourceLearningRate) \(config.momentum) "
+            + "\(context.normalization) \(dataKey(context))"
         return try SharedComputation.shared.value(key) {
             let shape = [context.train.channels, context.train.height, context.train.width]
             let spec = ModelSpec(family: .convnetBN, inputShape: shape, classes: data.classes)
@@ -28,10 +29,20 @@ extension TransferStudy {
         }
     }
 
-    /// What makes one pretraining differ from another in the same process: its settings and data.
-    private func fingerprint(_ data: Sets) -> String {
-        func hash(_ bytes: [UInt8]) -> Int { bytes.reduce(0) { $0 &* 31 &+ Int($1) } }
-        return "\(config.sourceImages) \(config.sourceEpochs) \(config.sourceLearningRate) \(config.momentum) \(config.testLimit) "
-            + "\(data.source.count) \(hash(data.source.pixels)) \(hash(data.source.labels)) \(data.sourceTest.count) \(hash(data.sourceTest.labels))"
+    /// A target's data sets, cut once per process (every unit of the target would cut the same).
+    func sets(_ target: Target, context: StudyContext) throws -> Sets {
+        try SharedComputation.shared.value("transfer sets \(target) \(dataKey(context))") {
+            try Sets(target: target, config: config, train: context.train, test: context.test)
+        }
+    }
+
+    /// What tells the data of one run from another's in the same process: the settings that cut
+    /// the sets, and the dataset's sizes and first images.
+    private func dataKey(_ context: StudyContext) -> String {
+        func sample(_ set: ImageSet) -> String {
+            "\(set.count) \(set.classCount) \(set.pixels.prefix(4096).reduce(0) { $0 &* 31 &+ Int($1) }) "
+                + "\(set.labels.prefix(4096).reduce(0) { $0 &* 31 &+ Int($1) })"
+        }
+        return "\(config.sourceImages) \(config.testLimit) \(sample(context.train)) \(sample(context.test))"
     }
 }

@@ -66,6 +66,11 @@ public struct TransferFindings: Codable, Sendable, Equatable {
         public var unadapted: SeedSpread?
         /// Source head, BN statistics re-estimated on the target (AdaBN with no labels; nil for new classes).
         public var adaBNOnly: SeedSpread?
+        /// Per seed: adaBNOnly − unadapted (nil for new classes).
+        public var adaBNGain: SeedSpread?
+        /// Li et al.'s claim that re-estimating the statistics alone recovers accuracy under a shift: `adaBNGain` > 0
+        /// beyond twice its standard error (inconclusive for new classes).
+        public var adaBNVerdict: Verdict
     }
 
     /// A BatchNorm layer's statistics shift from source to target, over seeds.
@@ -121,9 +126,14 @@ public struct TransferFindings: Codable, Sendable, Equatable {
         baselines = config.targets.compactMap { target in
             let s = statistics.filter { $0.target == target }
             guard !s.isEmpty else { return nil }
+            func bySeed(_ value: (TransferStudy.Statistics) -> Float?) -> [UInt64: Double] {
+                Dictionary(s.compactMap { st in value(st).map { (st.seed, Double($0)) } }, uniquingKeysWith: { a, _ in a })
+            }
+            let gain = target.sharesClasses ? NormProbes.paired(bySeed(\.adaBNOnlyAccuracy), bySeed(\.unadaptedAccuracy)) : nil
             return Baseline(target: target, sourceAccuracy: SeedSpread(s.map { Double($0.sourceAccuracy) }),
                             unadapted: target.sharesClasses ? SeedSpread(s.compactMap { $0.unadaptedAccuracy.map(Double.init) }) : nil,
-                            adaBNOnly: target.sharesClasses ? SeedSpread(s.compactMap { $0.adaBNOnlyAccuracy.map(Double.init) }) : nil)
+                            adaBNOnly: target.sharesClasses ? SeedSpread(s.compactMap { $0.adaBNOnlyAccuracy.map(Double.init) }) : nil,
+                            adaBNGain: gain, adaBNVerdict: gain.map(NormProbes.positive) ?? .inconclusive)
         }
         layerShifts = config.targets.flatMap { target in
             let s = statistics.filter { $0.target == target }

@@ -7,16 +7,25 @@ extension TransferStudy {
     public enum Target: String, Codable, Sendable, CaseIterable {
         /// Classes 5–9 (the second half of the classes), relabelled 0–4.
         case newClasses = "new-classes"
-        /// Classes 0–4 with every pixel inverted (255 − p): white backgrounds.
-        case inverted
         /// Classes 0–4 at half the contrast on a grey background (p/2 + 64).
         case lowContrast = "low-contrast"
+        /// Classes 0–4 with every pixel inverted (255 − p): white backgrounds.
+        case inverted
 
         public var label: String {
             switch self {
             case .newClasses: "new classes (5–9)"
             case .inverted: "inverted images (classes 0–4)"
             case .lowContrast: "low contrast (classes 0–4)"
+            }
+        }
+
+        /// A panel title: `low contrast (0–4)`.
+        public var shortLabel: String {
+            switch self {
+            case .newClasses: "new classes (5–9)"
+            case .inverted: "inverted (0–4)"
+            case .lowContrast: "low contrast (0–4)"
             }
         }
 

@@ -147,7 +147,7 @@ public struct TransferStudy: Study {
     }
 
     public func run(_ unit: Unit, in context: StudyContext) throws -> UnitOutput {
-        let data = try Sets(target: unit.target, config: config, train: context.train, test: context.test)
+        let data = try sets(unit.target, context: context)
         let source = try pretrained(seed: unit.seed, data: data, context: context)
         guard let strategy = unit.strategy else {
             return UnitOutput(statistics: try statistics(unit, data: data, source: source, context: context))

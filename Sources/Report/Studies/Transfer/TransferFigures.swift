@@ -27,7 +27,7 @@ enum TransferFigures {
         fig.columns = max(1, targets.count)
         fig.sharedLegend = true
         for (t, target) in targets.enumerated() {
-            var ax = Axes(title: target.label, xLabel: "target training images", yLabel: t == 0 ? "target test accuracy" : nil, xScale: .log)
+            var ax = Axes(title: target.shortLabel, xLabel: "target training images", yLabel: t == 0 ? "target test accuracy" : nil, xScale: .log)
             ax.stopLabel = nil
             let cells = r.findings.cells.filter { $0.target == target }
             let xs = Set(cells.map(\.images)).sorted()

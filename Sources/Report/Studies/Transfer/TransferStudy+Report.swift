@@ -26,12 +26,12 @@ extension TransferStudy: ReportableStudy {
         for target in r.config.targets {
             let w = f.winners.filter { $0.target == target }.map { w -> String in
                 let acc = f.cells.first { $0.target == target && $0.size == w.size && $0.strategy == w.strategy }.map { NormReport.accuracy($0.accuracy) } ?? "–"
-                let margin = w.runnerUp.map { " (" + (w.clear ? "ahead of" : "within the seed spread of") + " \($0.label) by \(NormReport.points(w.margin)))" } ?? ""
-                return "\(Self.size(w.size, images: w.images)): \(w.strategy.label), \(acc)\(margin)"
+                let margin = w.runnerUp.map { " (" + (w.clear ? "ahead of" : "tied with") + " \($0.label), \(NormReport.points(w.margin)))" } ?? ""
+                return "\(TransferFigures.sizeLabel(w.size, images: w.images)) images, \(w.strategy.label) \(acc)\(margin)"
             }
-            if !w.isEmpty { wins.append("On \(target.label) — " + w.joined(separator: "; ") + ".") }
+            if !w.isEmpty { wins.append("\(target.shortLabel): " + w.joined(separator: "; ") + ".") }
         }
-        if !wins.isEmpty { out.append(FindingSentence(lead: "Fine-tuning: the best strategy", text: wins.joined(separator: " ") + " (\(seeds).)")) }
+        if !wins.isEmpty { out.append(FindingSentence(lead: "The best strategy", text: wins.joined(separator: " ") + " (\(seeds); tied: within twice the standard error of the per-seed difference.)")) }
 
         for claim in TransferFindings.Claim.allCases {
             let checks = f.checks.filter { $0.claim == claim }
@@ -39,26 +39,33 @@ extension TransferStudy: ReportableStudy {
             let (who, what) = Self.claimText(claim)
             let counts = Dictionary(grouping: checks, by: \.verdict).mapValues(\.count)
             let parts = checks.map { c in
-                "\(c.target.label), \(Self.size(c.size, images: c.images)): \(NormReport.points(c.difference)) (\(c.verdict.rawValue))"
+                "\(c.target.shortLabel) at \(TransferFigures.sizeLabel(c.size, images: c.images)): \(NormReport.points(c.difference)) (\(c.verdict.rawValue))"
             }
-            out.append(FindingSentence(lead: who, text: "Claim: \(what). Measured \(claim.better.label) − \(claim.worse.label): "
-                + parts.joined(separator: "; ") + ". Agrees in \(counts[.agrees] ?? 0), differs in \(counts[.differs] ?? 0), "
-                + "inconclusive in \(counts[.inconclusive] ?? 0) of \(checks.count) comparisons."))
+            out.append(FindingSentence(lead: who, text: "Claim: \(what). Agrees in \(counts[.agrees] ?? 0), differs in \(counts[.differs] ?? 0) "
+                + "and is inconclusive in \(counts[.inconclusive] ?? 0) of \(checks.count) comparisons of \(claim.better.label) − \(claim.worse.label): "
+                + parts.joined(separator: "; ") + "."))
         }
 
         let shifted = f.baselines.filter { $0.unadapted != nil }
-        if !shifted.isEmpty {
+        if let first = shifted.first {
             let text = shifted.map { b in
-                let first = f.layerShifts.first { $0.target == b.target }
-                return "on \(b.target.label) the pretrained model (\(NormReport.accuracy(b.sourceAccuracy)) on its own test images) scores "
-                    + "\(b.unadapted.map(NormReport.accuracy) ?? "–") unchanged and \(b.adaBNOnly.map(NormReport.accuracy) ?? "–") with its BN "
-                    + "statistics re-estimated on unlabelled target images"
-                    + (first.map { ", its first BN layer's input mean moving by \(NormReport.number($0.meanShift)) source standard deviations" } ?? "")
+                "\(b.target.shortLabel): \(b.unadapted.map(NormReport.accuracy) ?? "–") as it is, \(b.adaBNOnly.map(NormReport.accuracy) ?? "–") "
+                    + "after AdaBN, a gain of \(b.adaBNGain.map(NormReport.points) ?? "–") (\(b.adaBNVerdict.rawValue))" + bestFineTuned(b.target, in: f)
             }.joined(separator: "; ")
-            out.append(FindingSentence(lead: "Covariate shift without labels",
-                                       text: "Li et al. adapt by re-estimating BN statistics alone: " + text + "."))
+            out.append(FindingSentence(lead: "Li et al. 2016: statistics alone",
+                text: "Claim: re-estimating BN statistics on unlabelled target images, with the source head kept, recovers accuracy lost to a "
+                    + "covariate shift. The pretrained model scores \(NormReport.accuracy(first.sourceAccuracy)) on its own test images; on the "
+                    + "shifted test images, " + text + "."))
         }
         return out
+    }
+
+    /// ", against X for the best fine-tuning (strategy, N images)" at the target's largest size.
+    private func bestFineTuned(_ target: Target, in f: TransferFindings) -> String {
+        guard let w = f.winners.last(where: { $0.target == target }),
+              let cell = f.cells.first(where: { $0.target == target && $0.size == w.size && $0.strategy == w.strategy }) else { return "" }
+        return "; the best fine-tuning with a new head reaches \(NormReport.accuracy(cell.accuracy)) (\(w.strategy.label), "
+            + "\(Self.size(w.size, images: w.images)))"
     }
 
     public func view(of result: Result, in section: ReportSection) -> Any { TransferView(result, in: section) }

@@ -38,6 +38,8 @@ struct TransferView {
         var source: String
         var unadapted: String
         var adaBN: String
+        var gain: String
+        var verdict: String
     }
 
     struct LayerRow {
@@ -90,7 +92,8 @@ extension TransferView {
         baselines = f.baselines.map { b in
             BaselineRow(target: b.target.label, source: NormReport.accuracy(b.sourceAccuracy),
                         unadapted: b.unadapted.map(NormReport.accuracy) ?? "n/a (other classes)",
-                        adaBN: b.adaBNOnly.map(NormReport.accuracy) ?? "n/a (other classes)")
+                        adaBN: b.adaBNOnly.map(NormReport.accuracy) ?? "n/a (other classes)",
+                        gain: b.adaBNGain.map(NormReport.points) ?? "n/a", verdict: b.unadapted == nil ? "n/a" : b.adaBNVerdict.rawValue)
         }
         layers = f.layerShifts.map { l in
             LayerRow(target: l.target.label, layer: l.layer, meanShift: NormReport.number(l.meanShift), scaleChange: NormReport.number(l.scaleChange))
