@@ -90,7 +90,7 @@ struct ReportWriterTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let check = HTMLCheck(html)
         #expect(check.problems.isEmpty)
-        #expect(check.images.count == 21)
+        #expect(check.images.count == 23)
         for img in check.images {
             let src = try #require(img["src"])
             #expect(src.hasPrefix("data:image/png;base64,"))
