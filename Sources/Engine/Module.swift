@@ -68,6 +68,15 @@ extension Module {
         for (_, child) in children { child.setTraining(on) }
     }
 
+    /// Sets `requiresGrad` on every parameter of the tree, as PyTorch's `module.requires_grad_(flag)`:
+    /// `model.setRequiresGrad(false)` freezes a backbone.
+    public func setRequiresGrad(_ flag: Bool) {
+        for p in parameters() { p.requiresGrad = flag }
+    }
+
+    /// Whether any parameter of the tree requires a gradient.
+    public var hasTrainableParameters: Bool { parameters().contains { $0.requiresGrad } }
+
     /// The number of trainable scalars.
     public var parameterCount: Int { parameters().reduce(0) { $0 + $1.value.count } }
 }

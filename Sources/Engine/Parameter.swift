@@ -7,6 +7,11 @@ public final class Parameter {
     public var value: Tensor
     /// dLoss/dValue, accumulated over backward passes since the last `zeroGrad`.
     public var grad: Tensor
+    /// PyTorch's `requires_grad`: when false (a frozen parameter), backward passes leave `grad`
+    /// alone (layers skip the work, e.g. a frozen convolution's weight-gradient GEMMs) and `SGD`
+    /// leaves the parameter and its momentum buffer alone, as torch's optimizers skip a parameter
+    /// whose `.grad` is None. Gradients still flow through the layer to earlier ones.
+    public var requiresGrad = true
 
     /// Creates a parameter with a zero gradient of the same shape.
     public init(_ value: Tensor) {

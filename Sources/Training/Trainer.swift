@@ -34,12 +34,30 @@ public struct Trainer: Sendable {
                     progress: (EpochProgress) -> Void = { _ in },
                     observers: [any TrainingObserver] = []) throws -> TrainingRun {
         try config.validate()
-        let start = Date()
         var root = SeededGenerator(seed: config.seed)
         var initRNG = root.split()
+        let model = try config.model.build(rng: &initRNG)
+        return try run(model, train: train, test: test, normalization: normalization, isCancelled: isCancelled,
+                       progress: progress, observers: observers)
+    }
+
+    /// Fine-tuning: trains `model` as it is given (pretrained weights, a new head, frozen
+    /// parameters) instead of building one from `config.model`, which should describe it. Every
+    /// parameter goes to SGD, which skips the frozen ones (PyTorch users pass `model.parameters()`
+    /// too). `setMode` puts the model in training mode before the first step; the default is
+    /// `model.train()`, and `{ $0.train(); bn.eval() }` keeps a BatchNorm in evaluation mode while
+    /// the rest trains. The data order comes from `config.seed` as in `run(train:…)`.
+    public func run(_ model: Sequential, setMode: (Sequential) -> Void = { $0.train() },
+                    train: ImageSet, test: ImageSet, normalization: Normalization,
+                    isCancelled: () -> Bool = { false },
+                    progress: (EpochProgress) -> Void = { _ in },
+                    observers: [any TrainingObserver] = []) throws -> TrainingRun {
+        try config.validate()
+        let start = Date()
+        var root = SeededGenerator(seed: config.seed)
+        _ = root.split()   // the initialisation stream, used by `run(train:…)`
         var dataRNG = root.split()
 
-        let model = try config.model.build(rng: &initRNG)
         let optimizer = try SGD(parameters: model.parameters(), lr: config.learningRate,
                                 momentum: config.momentum, weightDecay: config.weightDecay,
                                 nesterov: config.nesterov)
@@ -53,7 +71,7 @@ public struct Trainer: Sendable {
         var diverged: Int?
         var lastEpochAccuracy: Float = 0
 
-        model.train()
+        setMode(model)
         for observer in observers { observer.trainingWillStart(loop) }
         training: for epoch in 1...config.epochs {
             if loop.stopReason != nil { break training }

@@ -99,6 +99,16 @@ struct CLI {
           testLimit: 16
           batchSize: 16
           varianceImages: 16
+        transfer:
+          sizes: [8]
+          seeds: 1
+          sourceImages: 48
+          sourceEpochs: 1
+          epochs: 1
+          minSteps: 2
+          batchSize: 8
+          testLimit: 16
+          statisticsImages: 16
         """
 
     @Test func runRenderCompareAndBadInput() throws {

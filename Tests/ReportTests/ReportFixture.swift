@@ -70,6 +70,18 @@ enum ReportFixture {
         dropout.batchSize = 16
         dropout.varianceImages = 32
         config[DropoutStudy.self] = dropout
+        var transfer = TransferStudy.Config(profile: .quick)
+        transfer.sizes = [8]
+        transfer.allImages = true
+        transfer.seeds = 2
+        transfer.sourceImages = 32
+        transfer.sourceEpochs = 1
+        transfer.epochs = 1
+        transfer.minSteps = 2
+        transfer.batchSize = 8
+        transfer.testLimit = 16
+        transfer.statisticsImages = 16
+        config[TransferStudy.self] = transfer
         let dataset = try! Dataset.load(.synthetic, syntheticTrainCount: 128, syntheticTestCount: 64)
         return try! Pipeline(config: config, jobs: 2).run(dataset: dataset, bnlabVersion: "test", gitCommit: "abc1234", machine: "test machine")
     }()

@@ -119,9 +119,9 @@ final class WinogradConvolution {
     // MARK: - Backward
 
     // dy: [N, O, H, W], x: the forward input -> dx: [N, C, H, W] (nil: not computed);
-    // adds dLoss/dweight into weightGrad [O, C, 3, 3]
+    // adds dLoss/dweight into weightGrad [O, C, 3, 3] unless `weightGradient` is false (a frozen weight)
     func backward(_ dy: Tensor, input x: Tensor, weight: Tensor, weightGrad: inout Tensor,
-                  inputGradient: Bool) -> Tensor? {
+                  weightGradient: Bool = true, inputGradient: Bool) -> Tensor? {
         let (n, h, w) = (x.shape[0], x.shape[2], x.shape[3])
         let (c, o, tiling) = (inChannels, outChannels, Tiling(h, w))
         let chunks = chunkCount(n), group = max(1, Self.groupTiles / tiling.count)
@@ -153,7 +153,7 @@ final class WinogradConvolution {
                             let v = vs + (reuse ? (first - range.lowerBound) / group * groupSize : 0)
                             // V[ξ] as in forward (unless kept), and dM[ξ] = A dY Aᵀ of every output tile
                             for j in 0..<(tiles / tiling.count) {
-                                if !reuse {
+                                if !reuse && weightGradient {
                                     interleave(x + (first + j) * c * h * w, channels: c, h, w, into: image,
                                                rows: tiling.paddedRows, cols: tiling.paddedCols, at: 1)
                                     self.transformInput(image, tiling, into: v, tile: j * tiling.count, stride: vStride, work)
@@ -163,7 +163,7 @@ final class WinogradConvolution {
                                 self.transformOutputGradient(image, tiling, into: m, tile: j * tiling.count, stride: mStride, work)
                             }
                             // dU[ξ][O, C] += dM[ξ][tiles, O]ᵀ · V[ξ][tiles, C]
-                            for xi in 0..<36 {
+                            for xi in 0..<36 where weightGradient {
                                 BLAS.sgemm(transA: true, m: o, n: c, k: tiles, a: m + xi * mStride, lda: o,
                                            b: v + xi * vStride, ldb: c, beta: 1, c: du + xi * o * c, ldc: c)
                             }
@@ -191,6 +191,7 @@ final class WinogradConvolution {
         } else {
             body(nil)
         }
+        guard weightGradient else { return dx }
         // dW += Gᵀ dU G, the threads' shares of dU added in chunk order
         let du = dus[0].pointer
         for chunk in 1..<chunks {

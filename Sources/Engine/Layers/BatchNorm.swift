@@ -289,11 +289,12 @@ public class BatchNorm: Layer, ReLUFusable {
                 sumDyXhat[ch] += Double(planeDyXhat[i * c + ch])
             }
         }
-        if let weight, let bias {
-            for ch in 0..<c {
-                weight.grad.data[ch] += Float(sumDyXhat[ch])
-                bias.grad.data[ch] += Float(sumDy[ch])
-            }
+        // dγ = Σ dy·x̂, dβ = Σ dy (frozen ones are left alone)
+        if let weight, weight.requiresGrad {
+            for ch in 0..<c { weight.grad.data[ch] += Float(sumDyXhat[ch]) }
+        }
+        if let bias, bias.requiresGrad {
+            for ch in 0..<c { bias.grad.data[ch] += Float(sumDy[ch]) }
         }
 
         let batch = lastForwardUsedBatchStatistics

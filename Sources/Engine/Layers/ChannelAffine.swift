@@ -31,8 +31,8 @@ enum ChannelAffine {
                                 s += Double(gp[base + j])
                                 sh += Double(gp[base + j]) * Double(hp[base + j])
                             }
-                            weight.grad.data[ch] += Float(sh)
-                            bias.grad.data[ch] += Float(s)
+                            if weight.requiresGrad { weight.grad.data[ch] += Float(sh) }
+                            if bias.requiresGrad { bias.grad.data[ch] += Float(s) }
                             let w = weight.value.data[ch]
                             for j in 0..<l { op[base + j] *= w }
                         }

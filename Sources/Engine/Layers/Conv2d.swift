@@ -164,7 +164,7 @@ public final class Conv2d: Layer, ReLUFusable {
 
     // MARK: - Backward
 
-    // dy: [N, O, Ho, Wo] -> dx: [N, C, H, W]; adds into weight.grad and bias.grad
+    // dy: [N, O, Ho, Wo] -> dx: [N, C, H, W]; adds into weight.grad and bias.grad (those that require it)
     public func backward(_ dy: Tensor) -> Tensor {
         // through the fused ReLU first: dy where the rectified output was positive
         let dy = rectified ? ReLU.gradient(dy, output: output) : dy
@@ -179,7 +179,7 @@ public final class Conv2d: Layer, ReLUFusable {
         let partials = ScratchBuffer.perThread(&partialGrads, chunks)
 
         // db = Σ_{n,p} dy: per-plane sums, added in image order (the same for any thread count)
-        if let bias {
+        if let bias, bias.requiresGrad {
             var planeSums = [Float](repeating: 0, count: n * o)
             dy.data.withUnsafeBufferPointer { g in
                 planeSums.withUnsafeMutableBufferPointer { s in
@@ -196,9 +196,12 @@ public final class Conv2d: Layer, ReLUFusable {
             }
         }
 
+        // a frozen weight needs no dW, and with no dx either there is nothing left to do
+        let weightGradient = weight.requiresGrad
+        guard weightGradient || computesInputGradient else { return Tensor(zeros: input.shape) }
         if usesWinograd {
             let dx = winograd.backward(dy, input: input, weight: weight.value, weightGrad: &weight.grad,
-                                       inputGradient: computesInputGradient)
+                                       weightGradient: weightGradient, inputGradient: computesInputGradient)
             return dx ?? Tensor(zeros: input.shape)
         }
 
@@ -210,8 +213,8 @@ public final class Conv2d: Layer, ReLUFusable {
                 let (dy, x, wt) = (gb.baseAddress!, xb.baseAddress!, wb.baseAddress!)
                 parallelChunks(n) { chunk, images in
                     // the first chunk adds into weight.grad, the others into zeroed partials
-                    let dw = chunk == 0 ? dwb.baseAddress! : partials[chunk].reserve(o * kk)
-                    if chunk > 0 { dw.update(repeating: 0, count: o * kk) }
+                    let dw = chunk == 0 || !weightGradient ? dwb.baseAddress! : partials[chunk].reserve(o * kk)
+                    if chunk > 0 && weightGradient { dw.update(repeating: 0, count: o * kk) }
                     let col = cols[chunk].reserve(kk * group * p), dcol = dcols[chunk].reserve(kk * group * p)
                     let g = dys[chunk].reserve(o * group * p)
                     let pad = pads[chunk].reserve(geo.paddedCount)
@@ -220,12 +223,14 @@ public final class Conv2d: Layer, ReLUFusable {
                         // cols[K, G·P] as in forward; g[O, G·P] = dy of the group in the same
                         // layout, zero in the thrown-away columns
                         for j in 0..<count {
-                            geo.patches(x + (first + j) * chw, into: col + j * p, rowStride: gp, padded: pad)
+                            if weightGradient { geo.patches(x + (first + j) * chw, into: col + j * p, rowStride: gp, padded: pad) }
                             geo.outputGradient(dy + (first + j) * o * ohw, channels: o, into: g + j * p, rowStride: gp)
                         }
                         // dW[O, K] += g[O, G·P] · colsᵀ
-                        BLAS.sgemm(transB: true, m: o, n: kk, k: gp, a: g, lda: gp, b: col, ldb: gp,
-                                   beta: 1, c: dw, ldc: kk)
+                        if weightGradient {
+                            BLAS.sgemm(transB: true, m: o, n: kk, k: gp, a: g, lda: gp, b: col, ldb: gp,
+                                       beta: 1, c: dw, ldc: kk)
+                        }
                         // dcols[K, G·P] = Wᵀ · g, scattered back into each image's dx
                         guard let dx else { continue }
                         BLAS.sgemm(transA: true, m: kk, n: gp, k: o, a: wt, lda: kk, b: g, ldb: gp,
@@ -236,7 +241,7 @@ public final class Conv2d: Layer, ReLUFusable {
                     }
                 }
                 // the other threads' shares of dW, in chunk order
-                for chunk in 1..<chunks {
+                for chunk in 1..<chunks where weightGradient {
                     let part = partials[chunk].pointer
                     for j in 0..<(o * kk) { dwb[j] += part[j] }
                 }

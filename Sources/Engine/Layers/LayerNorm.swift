@@ -68,10 +68,12 @@ public final class LayerNorm: Layer {
                 xhat.data.withUnsafeBufferPointer { hp in
                     weight.grad.data.withUnsafeMutableBufferPointer { dw in
                         bias.grad.data.withUnsafeMutableBufferPointer { db in
+                            // dγ = Σ dy·x̂, dβ = Σ dy (frozen ones are left alone)
+                            let (w, b) = (weight.requiresGrad, bias.requiresGrad)
                             for r in 0..<rows {
                                 for j in 0..<d {
-                                    dw[j] += gp[r * d + j] * hp[r * d + j]
-                                    db[j] += gp[r * d + j]
+                                    if w { dw[j] += gp[r * d + j] * hp[r * d + j] }
+                                    if b { db[j] += gp[r * d + j] }
                                 }
                             }
                         }

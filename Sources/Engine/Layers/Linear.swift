@@ -45,11 +45,11 @@ public final class Linear: Layer {
         }
     }
 
-    // dy: [N, out] -> dx: [N, in]; adds into weight.grad and bias.grad
+    // dy: [N, out] -> dx: [N, in]; adds into weight.grad and bias.grad (those that require it)
     public func backward(_ dy: Tensor) -> Tensor {
         let (n, i, o) = (input.shape[0], inFeatures, outFeatures)
         precondition(dy.shape == [n, o], "Linear.backward: dy \(dy.shape), expected \([n, o])")
-        if let bias {
+        if let bias, bias.requiresGrad {
             bias.grad.data.withUnsafeMutableBufferPointer { db in
                 dy.data.withUnsafeBufferPointer { g in
                     for r in 0..<n { for c in 0..<o { db[c] += g[r * o + c] } }
@@ -58,11 +58,13 @@ public final class Linear: Layer {
         }
         return dy.data.withUnsafeBufferPointer { gb in
             let g = gb.baseAddress!
-            // dW[O, I] += dyᵀ[O, N] · x[N, I]
-            input.data.withUnsafeBufferPointer { xb in
-                weight.grad.data.withUnsafeMutableBufferPointer { dw in
-                    BLAS.sgemm(transA: true, m: o, n: i, k: n, a: g, lda: o, b: xb.baseAddress!, ldb: i,
-                               beta: 1, c: dw.baseAddress!, ldc: i)
+            // dW[O, I] += dyᵀ[O, N] · x[N, I] (not for a frozen weight)
+            if weight.requiresGrad {
+                input.data.withUnsafeBufferPointer { xb in
+                    weight.grad.data.withUnsafeMutableBufferPointer { dw in
+                        BLAS.sgemm(transA: true, m: o, n: i, k: n, a: g, lda: o, b: xb.baseAddress!, ldb: i,
+                                   beta: 1, c: dw.baseAddress!, ldc: i)
+                    }
                 }
             }
             // dx[N, I] = dy[N, O] · W[O, I]

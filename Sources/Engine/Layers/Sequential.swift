@@ -5,8 +5,15 @@
 /// activation statistics are collected without touching the layers.
 public final class Sequential: Layer {
     public var isTraining = true
-    /// The layers with their names, in execution order.
-    public let layers: [(String, any Layer)]
+    /// The layers with their names, in execution order (`replaceChild` swaps one, e.g. a new head).
+    public private(set) var layers: [(String, any Layer)]
+    /// Whether `backward` must return dLoss/dInput. When false (a model whose input is data, as
+    /// `ModelSpec.build` makes it), backward stops below the first layer with a parameter that
+    /// requires a gradient and returns zeros, as PyTorch's autograd never reaches a frozen
+    /// backbone: fine-tuning only a head costs a forward pass and the head's backward.
+    public var computesInputGradient = true
+    /// The shape of the last input seen while recording gradients (the zeros an early stop returns).
+    private var inputShape: [Int] = [0]
     /// Forward hooks by child name, in registration order (a nested path's hooks live in the
     /// `Sequential` that runs the layer, which decides its fusion).
     private var forwardHooks: [String: [ForwardHook]] = [:]
@@ -39,6 +46,16 @@ public final class Sequential: Layer {
         guard let first = parts.first, let layer = layers.first(where: { $0.0 == first })?.1 else { return nil }
         if parts.count == 1 { return layer }
         return (layer as? Sequential)?.child(named: parts[1])
+    }
+
+    /// Replaces the child called `name` (a direct child) by `layer`, as `model.fc = nn.Linear(…)`
+    /// in PyTorch: the new layer takes the old one's place and name, so its parameters appear
+    /// under the same state_dict keys. Hooks registered on the old layer go with it.
+    public func replaceChild(_ name: String, with layer: any Layer) throws(LayerError) {
+        guard let index = layers.firstIndex(where: { $0.0 == name }) else { throw .unknownLayer(name) }
+        layers[index] = (name, layer)
+        forwardHooks[name] = nil
+        fused = []
     }
 
     /// Calls `hook` after the layer at `name` (a child name or a dotted path through nested
@@ -86,6 +103,7 @@ public final class Sequential: Layer {
     private func run(_ x: consuming Tensor, checked: Bool) throws(LayerError) -> Tensor {
         var h = consume x
         fused = []
+        if GradientMode.isEnabled { inputShape = h.shape }
         var i = 0
         while i < layers.count {
             let (name, layer) = layers[i]
@@ -128,9 +146,11 @@ public final class Sequential: Layer {
 
     // dy -> layers in reverse -> dx
     public func backward(_ dy: Tensor) -> Tensor {
+        // without an input gradient to return, the layers below the first trainable one need none
+        let first = computesInputGradient ? 0 : layers.firstIndex { $0.1.hasTrainableParameters } ?? layers.count
         var g = dy
         var i = layers.count - 1
-        while i >= 0 {
+        while i >= first {
             if i > 0 && fused.contains(i - 1) {
                 g = layers[i - 1].1.backward(g)   // the fused layer takes the ReLU's gradient too
                 i -= 2
@@ -139,7 +159,7 @@ public final class Sequential: Layer {
                 i -= 1
             }
         }
-        return g
+        return i >= 0 ? Tensor(zeros: inputShape) : g
     }
 }
 

@@ -9,7 +9,8 @@ extension ModelSpec {
     /// so state_dict keys match.
     ///
     /// The first convolution skips its input gradient (as PyTorch does for inputs that do not
-    /// require grad) unless `inputGradient` is true.
+    /// require grad) unless `inputGradient` is true; so does the model, whose backward then stops
+    /// below its first trainable layer once a backbone is frozen.
     public func build(rng: inout SeededGenerator, initialization: Initialization = .pytorchDefault,
                       inputGradient: Bool = false) throws -> Sequential {
         try validate()
@@ -20,6 +21,7 @@ extension ModelSpec {
             for case let d as Dropout in model.allModules() { d.generator = SeededGenerator(seed: masks.next()) }
         }
         if let first = model.layers.first?.1 as? Conv2d { first.computesInputGradient = inputGradient }
+        model.computesInputGradient = inputGradient
         return model
     }
 

@@ -38,10 +38,12 @@ public final class SGD {
         momentumBuffers[ObjectIdentifier(parameter)]?.buffer
     }
 
-    /// Applies one update from the gradients currently in each parameter's `grad`.
+    /// Applies one update from the gradients currently in each parameter's `grad`. A frozen
+    /// parameter (`requiresGrad` false) is skipped: no weight decay, no momentum, its buffer kept,
+    /// as torch skips a parameter whose `.grad` is None.
     public func step() {
         for group in paramGroups {
-            for p in group.parameters {
+            for p in group.parameters where p.requiresGrad {
                 let key = ObjectIdentifier(p)
                 // taken out, so buf's storage stays uniquely referenced while written; without
                 // momentum torch leaves the buffer alone, so it stays stored
@@ -55,7 +57,7 @@ public final class SGD {
     /// The value `step()` would give `p` now, changing neither `p` nor the optimizer's state
     /// (for probes that look one step ahead, as Santurkar et al.'s internal covariate shift).
     public func proposedValue(of p: Parameter) -> Tensor {
-        guard let group = paramGroups.first(where: { $0.parameters.contains { $0 === p } }) else { return p.value }
+        guard p.requiresGrad, let group = paramGroups.first(where: { $0.parameters.contains { $0 === p } }) else { return p.value }
         var value = p.value
         var buf = group.momentum != 0 ? momentumBuffer(for: p) : nil
         Self.update(&value, grad: p.grad, buffer: &buf, group)

@@ -30,6 +30,11 @@ public struct Checkpoint {
 
     /// Writes the checkpoint (atomically).
     public func write(to url: URL, version: String = "") throws {
+        try safeTensors(version: version).write(to: url)
+    }
+
+    /// The file's contents: the state_dict and the metadata (`safeTensors().serialized()` are its bytes).
+    public func safeTensors(version: String = "") throws -> SafeTensors {
         let encoder = JSONCoding.encoder(pretty: false)
         var metadata = [
             "format": "pt",
@@ -40,7 +45,7 @@ public struct Checkpoint {
             metadata["bnlab.normalization"] = String(decoding: try encoder.encode(normalization), as: UTF8.self)
         }
         if !version.isEmpty { metadata["bnlab.version"] = version }
-        try SafeTensors(tensors: Self.stateDict(of: model), metadata: metadata).write(to: url)
+        return SafeTensors(tensors: Self.stateDict(of: model), metadata: metadata)
     }
 
     /// Reads a checkpoint. The architecture comes from the file's metadata, or from `fallbackSpec`
