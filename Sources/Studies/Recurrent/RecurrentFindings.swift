@@ -96,7 +96,9 @@ extension RecurrentStudy {
                 }
             }
             learningRateVerdicts = lr
-            let half = config.statisticsSteps.filter { $0 <= 14 }.max()   // 28 steps: the first half
+            // the first half of the steps (14 of 28 rows)
+            let steps = runs.first { !$0.initialGradients.isEmpty }?.initialGradients.count ?? 28
+            let half = config.statisticsSteps.filter { $0 <= steps / 2 }.max()
             statisticsSteps = half
             statisticsClaims = config.tasks.map { t in
                 guard let half, let k = config.statisticsSteps.firstIndex(of: half) else { return nil }

@@ -8,7 +8,7 @@ enum RecurrentFigures {
     typealias R = RecurrentStudy
 
     static func all(_ r: R.Result) -> [ReportFigure] {
-        var out = [accuracy(r), gradients(r), gap(r)]
+        var out = [accuracy(r), gradients(r), gammas(r), gap(r)]
         if !r.sweeps.isEmpty { out.insert(sweep(r), at: 1) }
         if r.runs.contains(where: { $0.statisticsStepAccuracies != nil }) { out.append(statisticsSteps(r)) }
         return out
@@ -21,6 +21,17 @@ enum RecurrentFigures {
         case "rnn-bn-shared": "BN shared over steps (deck)"
         case "rnn-bn-step": "BN per step (Cooijmans)"
         case "rnn-ln": "LayerNorm (Ba)"
+        default: network
+        }
+    }
+
+    /// A name short enough for a bar chart's axis.
+    static func shortLabel(_ network: String) -> String {
+        switch network {
+        case "rnn": "plain"
+        case "rnn-bn-shared": "shared BN"
+        case "rnn-bn-step": "per-step BN"
+        case "rnn-ln": "LayerNorm"
         default: network
         }
     }
@@ -89,11 +100,10 @@ enum RecurrentFigures {
                 lrs.map { lr in Double(r.sweeps.filter { $0.network == n && $0.learningRate == lr }.map(\.accuracy).dropFirst(k).first ?? .nan) }
             }
             networkLine(&ax, n, x: lrs.map(Double.init), perSeed: perSeed, seeds: r.config.sweepSeeds)
-            let failed = r.sweeps.filter { $0.network == n && $0.failed }
-            if !failed.isEmpty {
-                ax.markers(x: failed.map { Double($0.learningRate) }, y: failed.map { Double($0.accuracy) }, marker: .cross,
-                           label: n == r.config.networks.first(where: { m in r.sweeps.contains { $0.network == m && $0.failed } }) ? "failed to train" : nil)
-            }
+        }
+        let failed = r.sweeps.filter(\.failed)
+        if !failed.isEmpty {
+            ax.markers(x: failed.map { Double($0.learningRate) }, y: failed.map { Double($0.accuracy) }, marker: .cross, label: "failed to train")
         }
         fig.panels.append(ax)
         return ReportFigure(
@@ -105,22 +115,34 @@ enum RecurrentFigures {
     }
 
     static func gradients(_ r: R.Result) -> ReportFigure {
-        var fig = Figure(widthInches: 9, heightInches: 3.5, title: "Gradient norm back through time, ‖∂L/∂hₜ‖")
-        fig.columns = 3
+        var fig = Figure(widthInches: 8, heightInches: 3.5, title: "Gradient norm back through time, ‖∂L/∂hₜ‖")
+        fig.columns = 2
+        fig.sharedLegend = true
         let t = r.config.tasks.contains(.rows) ? R.Task.rows : r.config.tasks[0]
         for late in [false, true] {
             var ax = Axes(title: late ? "late in training" : "at initialisation", xLabel: "time step t", yLabel: "‖∂L/∂hₜ‖", yScale: .log)
             ax.stopLabel = nil
-            ax.legend = late ? .hidden : .best
             for n in r.config.networks {
                 let runs = r.runs.filter { $0.network == n && $0.task == t }
                 let rows = runs.map { late ? $0.lateGradients : $0.initialGradients }
-                networkLine(&ax, n, x: (1...(rows.first?.count ?? 1)).map(Double.init), perSeed: rows, seeds: r.config.seeds)
+                networkLine(&ax, n, x: (1...max(1, rows.first?.count ?? 1)).map(Double.init), perSeed: rows, seeds: r.config.seeds)
             }
             fig.panels.append(ax)
         }
-        var ax = Axes(title: "BN per step at init, by γ", xLabel: "time step t", yLabel: "‖∂L/∂hₜ‖", yScale: .log)
+        return ReportFigure(
+            name: "recurrent-gradients", study: R.id, figure: fig,
+            alt: "Line charts on a log scale of the gradient norm of the loss with respect to each hidden state against the time step, "
+                + "for each network at initialisation and late in training.",
+            caption: "L2 norm of ∂L/∂hₜ over the batch at each step t; the head reads the last hidden state, so the gradient flows from right "
+                + "to left. Left: at initialisation, averaged over \(r.config.gradientBatches) batches; right: averaged over the last 20 "
+                + "training steps (\(task(t)))" + (r.config.seeds > 1 ? "; bands: ± one standard deviation across seeds." : "."))
+    }
+
+    static func gammas(_ r: R.Result) -> ReportFigure {
+        var fig = Figure(widthInches: 6.4, heightInches: 3.4, title: "BN per step at initialisation: ‖∂L/∂hₜ‖ by initial γ")
+        var ax = Axes(xLabel: "time step t", yLabel: "‖∂L/∂hₜ‖", yScale: .log)
         ax.stopLabel = nil
+        ax.legend = .outside
         for (i, g) in r.config.gammas.enumerated() {
             let rows = r.gammas.filter { $0.gamma == g }.map(\.gradients)
             let (m, s) = GradientsFigures.meanStd(rows)
@@ -129,13 +151,12 @@ enum RecurrentFigures {
         }
         fig.panels.append(ax)
         return ReportFigure(
-            name: "recurrent-gradients", study: R.id, figure: fig,
-            alt: "Line charts on a log scale of the gradient norm of the loss with respect to each hidden state against the time step, "
-                + "for each network at initialisation and late in training, and for BN per step with different initial γ.",
-            caption: "L2 norm of ∂L/∂hₜ over the batch at each step t (the head reads h\u{2082}\u{2088}, so the gradient flows from the right to the left). "
-                + "Left: at initialisation, averaged over \(r.config.gradientBatches) batches; middle: averaged over the last 20 training steps "
-                + "(\(task(t))); right: BN per step initialised with each γ, over \(r.config.gradientSeeds) seeds (Cooijmans et al.'s Fig. 1: "
-                + "with γ = 1 gradients vanish faster). Bands: ± one standard deviation across seeds.")
+            name: "recurrent-gammas", study: R.id, figure: fig,
+            alt: "Line chart on a log scale of the gradient norm with respect to each hidden state against the time step, for the per-step BN "
+                + "network initialised with different values of γ.",
+            caption: "The per-step BN network (rows) at initialisation with each initial γ, averaged over \(r.config.gradientBatches) batches, "
+                + "mean over \(r.config.gradientSeeds) seeds (band: ± one standard deviation). Cooijmans et al.'s Fig. 1 shows gradients "
+                + "vanishing faster through time with γ = 1 than with γ = 0.1.")
     }
 
     static func gap(_ r: R.Result) -> ReportFigure {
@@ -150,7 +171,7 @@ enum RecurrentFigures {
             let mean = { (n: String, f: (R.Run) -> Float) -> Double in
                 SeedSpread(r.runs.filter { $0.network == n && $0.task == t }.map { Double(f($0)) }).mean ?? .nan
             }
-            ax.bars(categories: nets.map(label),
+            ax.bars(categories: nets.map(shortLabel),
                     series: [("running statistics (eval)", nets.map { mean($0, \.accuracy) }),
                              ("batch statistics (train mode)", nets.map { mean($0, \.batchStatisticsAccuracy) })],
                     colors: [ArmStyle.withBN, ArmStyle.raw])

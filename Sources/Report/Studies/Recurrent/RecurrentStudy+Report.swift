@@ -35,9 +35,9 @@ extension RecurrentStudy: ReportableStudy {
         }
         if let claim = f.gammaClaim, let lo = c.gammas.min(), let hi = c.gammas.max() {
             out.append(FindingSentence(lead: "Gradients through time", text:
-                "At initialisation, ‖∂L/∂hₜ‖ of the per-step BN network changes by \(Self.decades(claim.reference)) decades from the last "
+                "At initialisation, ‖∂L/∂hₜ‖ of the per-step BN network shrinks by \(Self.decades(claim.reference)) decades from the last "
                 + "step back to the first with γ = \(ReportFormat.number(Double(lo))) and by \(Self.decades(claim.measured)) with "
-                + "γ = \(ReportFormat.number(Double(hi))) (over \(c.gradientSeeds) seeds; negative: the gradient shrinks going back). "
+                + "γ = \(ReportFormat.number(Double(hi))) (over \(c.gradientSeeds) seeds; negative: it grows going back). "
                 + "Cooijmans et al. (Fig. 1) found that gradients vanish faster with γ = 1 than with 0.1: \(claim.verdict.rawValue)."))
         }
         let rows = f.networks.filter { $0.task == .rows }

@@ -43,7 +43,7 @@ extension RecurrentView {
             + "differs when it is not, inconclusive when both reach the top of the grid or neither trains well. The statistics of the first "
             + "steps serve the later ones when the accuracy lost, plus twice its standard error, stays within "
             + "\(Int((RecurrentStudy.statisticsTolerance * 100).rounded())) points."
-        figures = ["recurrent-accuracy", "recurrent-lr-sweep", "recurrent-gradients", "recurrent-gap", "recurrent-statistics-steps"]
+        figures = ["recurrent-accuracy", "recurrent-lr-sweep", "recurrent-gradients", "recurrent-gammas", "recurrent-gap", "recurrent-statistics-steps"]
             .compactMap { section.figure($0) }
         reproduce = section.reproduce
         rows = c.tasks.flatMap { t in
