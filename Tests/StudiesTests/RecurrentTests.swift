@@ -14,7 +14,7 @@ import Training
         c.hiddenSize = 8
         c.epochs = 2
         c.seeds = 2
-        c.learningRates = [0.05, 1000]
+        c.learningRates = [0.05, 100]
         c.gradientSeeds = 2
         c.gradientBatches = 1
         c.statisticsSteps = [1, 3, 6]
@@ -71,8 +71,8 @@ import Training
             // with every step's own statistics, the curve's last point is the ordinary evaluation
             if let a = run.statisticsStepAccuracies { #expect(a.count == 3 && a[2] == run.result.testAccuracy) }
         }
-        // lr 1000 fails everywhere; the gradients at init do not train
-        for s in result.sweeps where s.learningRate == 1000 { #expect(s.failed) }
+        // lr 100 fails everywhere; the gradients at init do not train
+        for s in result.sweeps where s.learningRate == 100 { #expect(s.failed) }
         for g in result.gammas { #expect(g.gradients.count == 12) }
         // Same unit, same numbers (each unit stands alone, whatever else ran before it).
         let again = try study.run(units[5], in: Self.context)
