@@ -46,7 +46,7 @@ import Training
         #expect(key { $0.gradientSeeds = 1 } == "gradientSeeds")
         #expect(key { $0.trainLimit = 10 } == "trainLimit")
         #expect(key { $0.hiddenSize = 4096 } == "hiddenSize")
-        #expect(R.Config(profile: .full).trainLimit == nil)
+        #expect(R.Config(profile: .full).hiddenSize == 128)
     }
 
     // MARK: - The study on synthetic data
