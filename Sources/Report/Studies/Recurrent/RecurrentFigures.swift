@@ -71,13 +71,15 @@ enum RecurrentFigures {
     static func accuracy(_ r: R.Result) -> ReportFigure {
         let tasks = r.config.tasks
         var fig = Figure(widthInches: min(9, 3.9 * Double(tasks.count) + 1.6), heightInches: 3.4, title: "Test accuracy against epoch")
-        fig.columns = tasks.count
+        fig.columns = max(1, tasks.count)
         fig.sharedLegend = true
         for t in tasks {
             var ax = Axes(title: task(t), xLabel: "epoch", yLabel: "test accuracy")
             for n in r.config.networks {
                 let runs = r.runs.filter { $0.network == n && $0.task == t }
-                networkLine(&ax, n, x: (1...r.config.epochs).map(Double.init),
+                // the axis is sized by the curves, not by the config (a metrics.json is input)
+                let epochs = runs.map(\.testAccuracies.count).max() ?? 0
+                networkLine(&ax, n, x: (0..<epochs).map { Double($0 + 1) },
                             perSeed: runs.map { $0.testAccuracies.map(Double.init) }, seeds: r.config.seeds)
             }
             fig.panels.append(ax)
@@ -96,7 +98,7 @@ enum RecurrentFigures {
         ax.legend = .outside
         for n in r.config.networks {
             let lrs = Array(Set(r.sweeps.filter { $0.network == n }.map(\.learningRate))).sorted()
-            let perSeed = (0..<r.config.sweepSeeds).map { k in
+            let perSeed = (0..<max(0, min(r.config.sweepSeeds, 100))).map { k in
                 lrs.map { lr in Double(r.sweeps.filter { $0.network == n && $0.learningRate == lr }.map(\.accuracy).dropFirst(k).first ?? .nan) }
             }
             networkLine(&ax, n, x: lrs.map(Double.init), perSeed: perSeed, seeds: r.config.sweepSeeds)
@@ -118,14 +120,14 @@ enum RecurrentFigures {
         var fig = Figure(widthInches: 8, heightInches: 3.5, title: "Gradient norm back through time, ‖∂L/∂hₜ‖")
         fig.columns = 2
         fig.sharedLegend = true
-        let t = r.config.tasks.contains(.rows) ? R.Task.rows : r.config.tasks[0]
+        let t = r.config.tasks.contains(.rows) ? R.Task.rows : r.config.tasks.first ?? .rows
         for late in [false, true] {
             var ax = Axes(title: late ? "late in training" : "at initialisation", xLabel: "time step t", yLabel: "‖∂L/∂hₜ‖", yScale: .log)
             ax.stopLabel = nil
             for n in r.config.networks {
                 let runs = r.runs.filter { $0.network == n && $0.task == t }
                 let rows = runs.map { late ? $0.lateGradients : $0.initialGradients }
-                networkLine(&ax, n, x: (1...max(1, rows.first?.count ?? 1)).map(Double.init), perSeed: rows, seeds: r.config.seeds)
+                networkLine(&ax, n, x: (0..<(rows.first?.count ?? 0)).map { Double($0 + 1) }, perSeed: rows, seeds: r.config.seeds)
             }
             fig.panels.append(ax)
         }
@@ -163,7 +165,7 @@ enum RecurrentFigures {
         let tasks = r.config.tasks
         var fig = Figure(widthInches: min(9, 4.2 * Double(tasks.count) + 1.6), heightInches: 3.6,
                          title: "Test accuracy with running statistics (evaluation) and with batch statistics (training mode)")
-        fig.columns = tasks.count
+        fig.columns = max(1, tasks.count)
         fig.sharedLegend = true
         for t in tasks {
             var ax = Axes(title: task(t), yLabel: "test accuracy")

@@ -38,7 +38,9 @@ extension RecurrentStudy: ReportableStudy {
                 "At initialisation, ‖∂L/∂hₜ‖ of the per-step BN network shrinks by \(Self.decades(claim.reference)) decades from the last "
                 + "step back to the first with γ = \(ReportFormat.number(Double(lo))) and by \(Self.decades(claim.measured)) with "
                 + "γ = \(ReportFormat.number(Double(hi))) (over \(c.gradientSeeds) seeds; negative: it grows going back). "
-                + "Cooijmans et al. (Fig. 1) found that gradients vanish faster with γ = 1 than with 0.1: \(claim.verdict.rawValue)."))
+                + "Cooijmans et al. (Fig. 1) found that gradients vanish faster with γ = 1 than with 0.1: \(claim.verdict.rawValue). "
+                + "(Here both terms are normalised, W_hh is drawn as PyTorch's RNNCell draws it, U(−1/√H, 1/√H), rather than "
+                + "orthogonal, and the loss is the task's at the last step.)"))
         }
         let rows = f.networks.filter { $0.task == .rows }
         if !r.sweeps.isEmpty, !rows.isEmpty {
