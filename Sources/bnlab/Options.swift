@@ -37,6 +37,14 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Dropout probability of `convnet-bn-dropout`.")
     var dropout: Float = 0.5
 
+    @Option(help: ArgumentHelp("Hidden units of the recurrent models (`rnn`, `rnn-bn-shared`, `rnn-bn-step`, `rnn-ln`; default 128).",
+                               valueName: "n"))
+    var hidden: Int?
+
+    @Option(help: ArgumentHelp("Recurrent models: read the pixels in the fixed random order drawn from this seed (permuted sequential task).",
+                               valueName: "seed"))
+    var permutationSeed: UInt64?
+
     /// The validated model spec for an input of the given shape.
     func spec(inputShape: [Int], classes: Int = 10) throws -> ModelSpec {
         guard let family = ModelSpec.Family(rawValue: model) else {
@@ -45,7 +53,11 @@ struct ModelOptions: ParsableArguments {
         guard let kind = NormKind(rawValue: norm) else {
             throw ValidationError("unknown --norm '\(norm)'; valid: \(NormKind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        let spec = ModelSpec(family: family, inputShape: inputShape, depth: depth, norm: kind, dropout: dropout, classes: classes)
+        guard family.isRecurrent || (hidden == nil && permutationSeed == nil) else {
+            throw ValidationError("--hidden and --permutation-seed apply to the recurrent models only, not '\(model)'")
+        }
+        let spec = ModelSpec(family: family, inputShape: inputShape, depth: depth, norm: kind, dropout: dropout, classes: classes,
+                             hiddenSize: hidden, permutationSeed: permutationSeed)
         do { try spec.validate() } catch { throw ValidationError(error.description) }
         return spec
     }

@@ -99,6 +99,16 @@ struct CLI {
           testLimit: 16
           batchSize: 16
           varianceImages: 16
+        recurrent:
+          hiddenSize: 8
+          epochs: 1
+          seeds: 2
+          learningRates: [0.05]
+          gradientSeeds: 2
+          gradientBatches: 1
+          trainLimit: 32
+          testLimit: 16
+          batchSize: 16
         transfer:
           sizes: [8]
           seeds: 1

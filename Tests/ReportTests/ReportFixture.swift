@@ -70,6 +70,17 @@ enum ReportFixture {
         dropout.batchSize = 16
         dropout.varianceImages = 32
         config[DropoutStudy.self] = dropout
+        var recurrent = RecurrentStudy.Config(profile: .quick)
+        recurrent.hiddenSize = 8
+        recurrent.epochs = 2
+        recurrent.learningRates = [0.05, 100]
+        recurrent.gradientSeeds = 2
+        recurrent.gradientBatches = 1
+        recurrent.statisticsSteps = [1, 7, 14, 28]
+        recurrent.trainLimit = 64
+        recurrent.testLimit = 32
+        recurrent.batchSize = 16
+        config[RecurrentStudy.self] = recurrent
         var transfer = TransferStudy.Config(profile: .quick)
         transfer.sizes = [8]
         transfer.allImages = true

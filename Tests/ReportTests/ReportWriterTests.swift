@@ -25,7 +25,9 @@ struct ReportWriterTests {
                      "gradients-init-norms", "gradients-histogram", "gradients-ics", "gradients-ics-layers", "gradients-landscape-depth4", "gradients-norms-depth4",
                      "lr-schedules-range-test", "lr-schedules-learning-rate", "lr-schedules-accuracy-depth2", "lr-schedules-super-convergence",
                      "running-stats-error", "running-stats-accuracy", "running-stats-modes", "batch-size-error",
-                     "dropout-variance-shift", "dropout-accuracy", "transfer-accuracy", "transfer-bn-shift"]
+                     "dropout-variance-shift", "dropout-accuracy",
+                     "recurrent-accuracy", "recurrent-lr-sweep", "recurrent-gradients", "recurrent-gammas", "recurrent-gap",
+                     "recurrent-statistics-steps", "transfer-accuracy", "transfer-bn-shift"]
         #expect(check.images.compactMap { $0["src"] } == names.map { "figures/\($0).png" })
         for img in check.images {
             let src = try #require(img["src"])
@@ -90,7 +92,7 @@ struct ReportWriterTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let check = HTMLCheck(html)
         #expect(check.problems.isEmpty)
-        #expect(check.images.count == 23)
+        #expect(check.images.count == 29)
         for img in check.images {
             let src = try #require(img["src"])
             #expect(src.hasPrefix("data:image/png;base64,"))

@@ -40,6 +40,7 @@ import Training
         c[RunningStatsStudy.self] = NormStudiesTests.tinyRunningStats()
         c[BatchSizeStudy.self] = NormStudiesTests.tinyBatchSize()
         c[DropoutStudy.self] = NormStudiesTests.tinyDropout()
+        c[RecurrentStudy.self] = RecurrentTests.tinyRecurrent()
         c[TransferStudy.self] = TransferStudyTests.tiny()
         return c
     }
@@ -54,8 +55,9 @@ import Training
         #expect(done.value == pipeline1.totalWork)
         // lr-schedules: 2 arms × 1 range test, 2 arms × 2 rates × 2 schedules, 2 arms × 1 seed × (step, one-cycle)
         // running-stats: 3 arms × 1 seed; batch-size: 2 norms × 2 sizes; dropout: 3 arrangements;
+        // recurrent: 2 tasks × 4 networks × 2 seeds, 4 networks × 2 learning rates, 2 γ × 2 seeds;
         // transfer: 2 targets × 4 strategies × 2 sizes × 1 seed + 2 statistics units
-        #expect(pipeline1.totalWork == 2 * 2 * 3 * 2 + 3 + 1 * 2 * 2 * 2 + (2 + 8 + 4) + 3 + 2 * 2 + 3 + 2 * 4 * 2 + 2)
+        #expect(pipeline1.totalWork == 2 * 2 * 3 * 2 + 3 + 1 * 2 * 2 * 2 + (2 + 8 + 4) + 3 + 2 * 2 + 3 + (16 + 8 + 4) + 2 * 4 * 2 + 2)
         #expect(a.timings.runs.count == pipeline1.totalWork)
         // Apart from the timings section, the files are byte-identical.
         a.timings = b.timings
@@ -112,7 +114,7 @@ import Training
         #expect(message(#"{"lrSweep": {"learningRates": []}}"#).contains("empty"))
         #expect(message(#"{"lrSweep": {"depths": [0]}}"#).hasPrefix("lrSweep.depths[0]:"))
         #expect(message(#"{"lrSweep": {"batchSize": 0}}"#).hasPrefix("lrSweep.batchSize:"))
-        #expect(message(#"{"studies": ["lr-sweep", "nope"]}"#).contains("valid: lr-sweep, covariate-shift, gradients, lr-schedules, running-stats, batch-size, dropout, transfer"))
+        #expect(message(#"{"studies": ["lr-sweep", "nope"]}"#).contains("valid: lr-sweep, covariate-shift, gradients, lr-schedules, running-stats, batch-size, dropout, recurrent, transfer"))
         #expect(message(#"{"lrSweep": {"epochs": "two"}}"#).hasPrefix("lrSweep.epochs: has the wrong type"))
         #expect(message("profile: [", "yaml").contains("not valid YAML"))
         #expect(message(#"{"profile": "huge"}"#).hasPrefix("profile: unknown profile"))

@@ -42,6 +42,28 @@ import TestSupport
         #expect(a["1.num_batches_tracked"]?.dtype == "I64")
     }
 
+    /// The recurrent models round-trip too: per-step statistics ([steps, hidden], int64 counts per
+    /// step), the permutation seed and the hidden size in the metadata, and the same logits after trained steps.
+    @Test(arguments: [ModelSpec.Family.rnn, .rnnBNShared, .rnnBNStep, .rnnLN])
+    func recurrentRoundTrip(family: ModelSpec.Family) throws {
+        var rng = SeededGenerator(seed: 4)
+        let spec = ModelSpec(family: family, inputShape: [1, 6, 5], classes: 3, hiddenSize: 7, permutationSeed: 11)
+        let model = try spec.build(rng: &rng)
+        let x = Tensor(shape: [4, 1, 6, 5], data: (0..<120).map { _ in rng.uniform(-1, 1) })
+        _ = model.forward(x)   // training mode: the running statistics move
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("bnlab-rnn-\(UUID()).safetensors")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try Checkpoint(spec: spec, normalization: nil, model: model).write(to: url)
+        let back = try Checkpoint.read(from: url)
+        #expect(back.spec == spec)
+        #expect(Checkpoint.stateDict(of: model) == Checkpoint.stateDict(of: back.model))
+        if family == .rnnBNStep {
+            #expect(Checkpoint.stateDict(of: model)["rnn.bn_hh.num_batches_tracked"]?.dtype == "I64")
+        }
+        model.eval(); back.model.eval()
+        #expect(model.forward(x) == back.model.forward(x))
+    }
+
     @Test func rejectsMismatchedArchitectureWithNames() throws {
         let url = try fixtureURL("torch_convnet_bn")
         #expect(throws: CheckpointError.self) { try Checkpoint.read(from: url) }  // no metadata, no --model

@@ -22,6 +22,7 @@ extension ModelSpec {
         }
         if let first = model.layers.first?.1 as? Conv2d { first.computesInputGradient = inputGradient }
         model.computesInputGradient = inputGradient
+        if let first = model.layers.first?.1 as? SequenceRNN { first.computesInputGradient = inputGradient }
         return model
     }
 
@@ -64,6 +65,9 @@ extension ModelSpec {
             if dropoutPlacement == .afterNorm { layers.append(try Dropout(p: dropout, seed: 0)) }
             layers.append(try Linear(inFeatures: flat, outFeatures: classes, initialization: initialization, rng: &rng))
             return Sequential(layers)
+
+        case .rnn, .rnnBNShared, .rnnBNStep, .rnnLN:
+            return try recurrentLayers(rng: &rng, initialization: initialization)
         }
     }
 
@@ -94,6 +98,8 @@ extension ModelSpec {
             return "nn.Sequential of conv(3×3)-[norm]-ReLU blocks, widths 16, 32, 32, …, a 2×2 max-pool after the first two, "
                 + "then Flatten and Linear (net(bn=\(norm == .batch ? "True" : "False"), depth=\(depth)) in PyTorch)" +
                 (norm == .batch || norm == .none ? "" : " with \(norm.rawValue) norm in place of BatchNorm2d")
+        case .rnn, .rnnBNShared, .rnnBNStep, .rnnLN:
+            return recurrentPyTorchEquivalent
         default:
             return "a ConvNet: conv1(16)-bn1-ReLU-pool, conv2(32)-bn2-ReLU-pool, fc" + (norm == .batch ? "" : ", without bn1/bn2")
                 + (family == .convnetBNDropout ? ", with nn.Dropout(\(dropout)) before fc" : "")

@@ -64,7 +64,9 @@ public enum DropoutPlacement: String, Codable, Sendable, CaseIterable {
 /// A model architecture by name and parameters: enough to rebuild it and to describe a checkpoint.
 ///
 /// Command-line names: `convnet-bn` (the seed's ConvNetWithBN), `convnet` (its twin without BN),
-/// `convnet-bn-dropout`, and `deep` (a plain CNN whose depth and normalisation are parameters).
+/// `convnet-bn-dropout`, `deep` (a plain CNN whose depth and normalisation are parameters), and the
+/// recurrent networks that read an image row by row (`rnn`, `rnn-bn-shared`, `rnn-bn-step`, `rnn-ln`;
+/// see `ModelSpec+Recurrent.swift`).
 public struct ModelSpec: Codable, Sendable, Equatable, CustomStringConvertible {
     /// The model family.
     public enum Family: String, Codable, Sendable, CaseIterable {
@@ -72,6 +74,17 @@ public struct ModelSpec: Codable, Sendable, Equatable, CustomStringConvertible {
         case convnet = "convnet"
         case convnetBNDropout = "convnet-bn-dropout"
         case deep = "deep"
+        /// A tanh RNN over the image's rows, a linear head on the last hidden state.
+        case rnn = "rnn"
+        /// The deck's `BatchNormRNN`: one BatchNorm1d on the hidden state, shared by every step.
+        case rnnBNShared = "rnn-bn-shared"
+        /// Cooijmans et al.'s recurrent BN: both terms normalised, statistics per time step.
+        case rnnBNStep = "rnn-bn-step"
+        /// Ba et al.'s LayerNorm on both terms.
+        case rnnLN = "rnn-ln"
+
+        /// Whether the family is one of the recurrent networks.
+        public var isRecurrent: Bool { [.rnn, .rnnBNShared, .rnnBNStep, .rnnLN].contains(self) }
     }
 
     public var family: Family
@@ -92,12 +105,21 @@ public struct ModelSpec: Codable, Sendable, Equatable, CustomStringConvertible {
     /// Where dropout goes in a `deep` network (with probability `dropout`); nil: no dropout.
     public var dropoutPlacement: DropoutPlacement?
 
+    /// Hidden units of a recurrent network; nil: `defaultHiddenSize`.
+    public var hiddenSize: Int?
+    /// A recurrent network reads the pixels in the fixed random order drawn from this seed
+    /// (permuted sequential Fashion-MNIST); nil: row by row.
+    public var permutationSeed: UInt64?
+    /// γ's initial value of `rnn-bn-step`'s normalisations; nil: 0.1 (Cooijmans et al.).
+    public var recurrentGamma: Float?
+
     /// GroupNorm's groups when `groups` is nil: 2 channels per group at width 16, 4 at width 32.
     public static let defaultGroups = 8
 
     public init(family: Family, inputShape: [Int] = [1, 28, 28], depth: Int = 2, norm: NormKind? = nil,
                 dropout: Float = 0.5, classes: Int = 10, batchNorm: BatchNormOptions? = nil,
-                groups: Int? = nil, dropoutPlacement: DropoutPlacement? = nil) {
+                groups: Int? = nil, dropoutPlacement: DropoutPlacement? = nil,
+                hiddenSize: Int? = nil, permutationSeed: UInt64? = nil, recurrentGamma: Float? = nil) {
         self.family = family
         self.inputShape = inputShape
         self.depth = family == .deep ? depth : 2
@@ -105,12 +127,18 @@ public struct ModelSpec: Codable, Sendable, Equatable, CustomStringConvertible {
         case .convnetBN, .convnetBNDropout: self.norm = .batch
         case .convnet: self.norm = .none
         case .deep: self.norm = norm ?? .none
+        case .rnn: self.norm = .none
+        case .rnnBNShared, .rnnBNStep: self.norm = .batch
+        case .rnnLN: self.norm = .layer
         }
         self.dropoutPlacement = family == .deep ? dropoutPlacement : nil
         self.dropout = family == .convnetBNDropout || self.dropoutPlacement != nil ? dropout : 0
         self.classes = classes
         self.batchNorm = batchNorm
         self.groups = family == .deep && self.norm == .group ? groups : nil
+        self.hiddenSize = family.isRecurrent ? hiddenSize : nil
+        self.permutationSeed = family.isRecurrent ? permutationSeed : nil
+        self.recurrentGamma = family == .rnnBNStep ? recurrentGamma : nil
     }
 
     /// The same architecture with another normalisation: the "twin" used for BN/no-BN comparisons.
@@ -122,12 +150,23 @@ public struct ModelSpec: Codable, Sendable, Equatable, CustomStringConvertible {
             return ModelSpec(family: kind == .batch ? .convnetBN : .convnet, inputShape: inputShape, classes: classes)
         case .convnetBNDropout:
             var copy = self; copy.norm = kind; return copy
+        case .rnn, .rnnBNShared, .rnnBNStep, .rnnLN:
+            let family: Family = switch kind {
+            case .none: .rnn
+            case .batch: self.family == .rnnBNShared ? .rnnBNShared : .rnnBNStep
+            default: .rnnLN
+            }
+            return ModelSpec(family: family, inputShape: inputShape, classes: classes, hiddenSize: hiddenSize,
+                             permutationSeed: permutationSeed, recurrentGamma: recurrentGamma)
         }
     }
 
     /// A short human-readable name, e.g. `deep-6-batch`.
     public var description: String {
         var name = family == .deep ? "deep-\(depth)-\(norm.rawValue)" : family.rawValue
+        if let hiddenSize { name += "-h\(hiddenSize)" }
+        if let recurrentGamma { name += "-gamma\(recurrentGamma)" }
+        if let permutationSeed { name += "-permuted\(permutationSeed)" }
         if let groups { name += "-g\(groups)" }
         if let p = dropoutPlacement { name += "-dropout-\(p.rawValue)" }
         if let o = batchNorm, o != BatchNormOptions() {
@@ -141,7 +180,7 @@ public struct ModelSpec: Codable, Sendable, Equatable, CustomStringConvertible {
         guard inputShape.count == 3, inputShape.allSatisfy({ $0 > 0 }) else {
             throw .invalid("input shape must be [C, H, W] with positive sizes, got \(inputShape)")
         }
-        guard inputShape[1] >= 4, inputShape[2] >= 4 else {
+        guard family.isRecurrent || (inputShape[1] >= 4 && inputShape[2] >= 4) else {
             throw .invalid("input must be at least 4×4 (two 2×2 poolings), got \(inputShape[1])×\(inputShape[2])")
         }
         guard depth >= 2 else { throw .invalid("depth must be at least 2, got \(depth)") }
@@ -155,6 +194,12 @@ public struct ModelSpec: Codable, Sendable, Equatable, CustomStringConvertible {
         guard classes <= 100_000 else { throw .invalid("classes must be at most 100,000, got \(classes)") }
         if let groups, ![1, 2, 4, 8, 16].contains(groups) {
             throw .invalid("groups must divide the widths 16 and 32: 1, 2, 4, 8 or 16, got \(groups)")
+        }
+        if let h = hiddenSize, !(1...4096).contains(h) {
+            throw .invalid("hidden size must be in 1…4096, got \(h)")
+        }
+        if let g = recurrentGamma, !(g > 0 && g <= 100) {
+            throw .invalid("the recurrent BN's initial γ must be in (0, 100], got \(g)")
         }
         if case .exponential(let m)? = batchNorm?.momentum, !(m > 0 && m <= 1) {
             throw .invalid("BatchNorm momentum must be in (0, 1] or cumulative, got \(m)")

@@ -11,6 +11,7 @@ public struct StudyRegistry: @unchecked Sendable {
         RunningStatsStudy.self,
         BatchSizeStudy.self,
         DropoutStudy.self,
+        RecurrentStudy.self,
         TransferStudy.self,
     ])
 
