@@ -11,6 +11,7 @@ public struct StudyRegistry: @unchecked Sendable {
         RunningStatsStudy.self,
         BatchSizeStudy.self,
         DropoutStudy.self,
+        ActivationsStudy.self,
     ])
 
     /// The study types, in report order. (Metatypes are immutable, hence `@unchecked Sendable`.)
