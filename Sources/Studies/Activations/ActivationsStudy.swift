@@ -81,7 +81,8 @@ public struct ActivationsStudy: Study {
         return steps
     }
 
-    static func stepCount(images: Int, batchSize: Int, epochs: Int) -> Int {
+    /// Training steps of `epochs` passes over `images` in batches of `batchSize` (the last batch may be short).
+    public static func stepCount(images: Int, batchSize: Int, epochs: Int) -> Int {
         epochs * ((images + batchSize - 1) / batchSize)
     }
 
