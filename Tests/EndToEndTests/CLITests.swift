@@ -99,6 +99,15 @@ struct CLI {
           testLimit: 16
           batchSize: 16
           varianceImages: 16
+        activations:
+          seeds: 2
+          mlpEpochs: 2
+          mlpTrainLimit: 120
+          mlpCaptureEvery: 1
+          probeImages: 32
+          convnetTrainLimit: 64
+          convnetBatchSize: 16
+          convnetCaptureEvery: 2
         """
 
     @Test func runRenderCompareAndBadInput() throws {

@@ -70,6 +70,16 @@ enum ReportFixture {
         dropout.batchSize = 16
         dropout.varianceImages = 32
         config[DropoutStudy.self] = dropout
+        var activations = ActivationsStudy.Config(profile: .quick)
+        activations.seeds = 2
+        activations.mlpEpochs = 2
+        activations.mlpTrainLimit = 120
+        activations.mlpCaptureEvery = 1
+        activations.probeImages = 32
+        activations.convnetTrainLimit = 64
+        activations.convnetBatchSize = 16
+        activations.convnetCaptureEvery = 2
+        config[ActivationsStudy.self] = activations
         let dataset = try! Dataset.load(.synthetic, syntheticTrainCount: 128, syntheticTestCount: 64)
         return try! Pipeline(config: config, jobs: 2).run(dataset: dataset, bnlabVersion: "test", gitCommit: "abc1234", machine: "test machine")
     }()

@@ -25,7 +25,10 @@ struct ReportWriterTests {
                      "gradients-init-norms", "gradients-histogram", "gradients-ics", "gradients-ics-layers", "gradients-landscape-depth4", "gradients-norms-depth4",
                      "lr-schedules-range-test", "lr-schedules-learning-rate", "lr-schedules-accuracy-depth2", "lr-schedules-super-convergence",
                      "running-stats-error", "running-stats-accuracy", "running-stats-modes", "batch-size-error",
-                     "dropout-variance-shift", "dropout-accuracy"]
+                     "dropout-variance-shift", "dropout-accuracy",
+                     "activations-ioffe", "activations-distributions-mlp", "activations-distributions-convnet",
+                     "activations-channel-mean", "activations-channel-std", "activations-dead-saturated"]
+            + ["conv1", "conv2"].flatMap { layer in ["no-bn", "bn"].flatMap { arm in ["init", "end"].map { "activations-maps-\(layer)-\(arm)-\($0)" } } }
         #expect(check.images.compactMap { $0["src"] } == names.map { "figures/\($0).png" })
         for img in check.images {
             let src = try #require(img["src"])

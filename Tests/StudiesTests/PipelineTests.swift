@@ -40,6 +40,7 @@ import Training
         c[RunningStatsStudy.self] = NormStudiesTests.tinyRunningStats()
         c[BatchSizeStudy.self] = NormStudiesTests.tinyBatchSize()
         c[DropoutStudy.self] = NormStudiesTests.tinyDropout()
+        c[ActivationsStudy.self] = ActivationsTests.tiny()
         return c
     }
 
@@ -52,8 +53,9 @@ import Training
         var b = try pipeline2.run(dataset: synthetic, bnlabVersion: "t", gitCommit: nil, machine: "m")
         #expect(done.value == pipeline1.totalWork)
         // lr-schedules: 2 arms × 1 range test, 2 arms × 2 rates × 2 schedules, 2 arms × 1 seed × (step, one-cycle)
-        // running-stats: 3 arms × 1 seed; batch-size: 2 norms × 2 sizes; dropout: 3 arrangements
-        #expect(pipeline1.totalWork == 2 * 2 * 3 * 2 + 3 + 1 * 2 * 2 * 2 + (2 + 8 + 4) + 3 + 2 * 2 + 3)
+        // running-stats: 3 arms × 1 seed; batch-size: 2 norms × 2 sizes; dropout: 3 arrangements;
+        // activations: 2 ConvNet arms × 1 seed + 2 MLP arms × 2 seeds
+        #expect(pipeline1.totalWork == 2 * 2 * 3 * 2 + 3 + 1 * 2 * 2 * 2 + (2 + 8 + 4) + 3 + 2 * 2 + 3 + (2 + 4))
         #expect(a.timings.runs.count == pipeline1.totalWork)
         // Apart from the timings section, the files are byte-identical.
         a.timings = b.timings
@@ -110,7 +112,7 @@ import Training
         #expect(message(#"{"lrSweep": {"learningRates": []}}"#).contains("empty"))
         #expect(message(#"{"lrSweep": {"depths": [0]}}"#).hasPrefix("lrSweep.depths[0]:"))
         #expect(message(#"{"lrSweep": {"batchSize": 0}}"#).hasPrefix("lrSweep.batchSize:"))
-        #expect(message(#"{"studies": ["lr-sweep", "nope"]}"#).contains("valid: lr-sweep, covariate-shift, gradients, lr-schedules, running-stats, batch-size, dropout"))
+        #expect(message(#"{"studies": ["lr-sweep", "nope"]}"#).contains("valid: lr-sweep, covariate-shift, gradients, lr-schedules, running-stats, batch-size, dropout, activations"))
         #expect(message(#"{"lrSweep": {"epochs": "two"}}"#).hasPrefix("lrSweep.epochs: has the wrong type"))
         #expect(message("profile: [", "yaml").contains("not valid YAML"))
         #expect(message(#"{"profile": "huge"}"#).hasPrefix("profile: unknown profile"))

@@ -24,30 +24,55 @@ enum ActivationsFigures {
             figures.append(channelHeatmaps(r, statistic: .std))
         }
         if !r.mlpRuns.isEmpty || !r.convnetRuns.isEmpty { figures.append(deadAndSaturated(r)) }
-        for run in r.convnetRuns.sorted(by: { !$0.batchNorm && $1.batchNorm }) {
-            guard let images = run.mapImages else { continue }
-            for snapshot in run.maps {
-                for maps in snapshot.maps {
-                    let arm = run.batchNorm ? "bn" : "no-bn"
-                    let title = "ConvNet \(ArmStyle.label(batchNorm: run.batchNorm)), \(maps.layer) after ReLU, "
-                        + (snapshot.stage == "init" ? "at initialisation" : "after training")
-                    let fig = featureMapGrid(maps, images: images, classNames: classNames, title: title)
-                    let mode = snapshot.stage == "init"
-                        ? (run.batchNorm ? "in training mode (BN normalises with these images' statistics; its running statistics are put back)"
-                                         : "before the first step")
-                        : "in evaluation mode (BN uses its running statistics)"
-                    figures.append(ReportFigure(
-                        name: "\(A.id)-maps-\(maps.layer)-\(arm)-\(snapshot.stage)", study: A.id, figure: fig,
-                        alt: "A grid of small heatmaps: one row per test image (one per class, the image itself on the left), one column per channel "
-                            + "of \(maps.layer)'s output after ReLU, for the ConvNet \(ArmStyle.label(batchNorm: run.batchNorm)) "
-                            + (snapshot.stage == "init" ? "at initialisation." : "after training."),
-                        caption: "Every channel of \(maps.layer) after its ReLU (\(maps.channels) channels of \(maps.height)×\(maps.width)) for the "
-                            + "first test image of each class, \(mode), seed \(run.seed). One colour scale for the whole grid (viridis, "
-                            + "0 = dark); the inputs on the left in grey."))
+        figures += mapFigures(r, classNames: classNames)
+        return figures
+    }
+
+    // MARK: - Feature maps
+
+    /// The runs' feature maps, by layer, then arm (without BN first), then stage.
+    static func orderedMaps(_ r: A.Result) -> [(run: A.ConvNetRun, stage: String, maps: FeatureMaps)] {
+        var out: [(run: A.ConvNetRun, stage: String, maps: FeatureMaps)] = []
+        let runs = r.convnetRuns.filter { $0.mapImages != nil }.sorted { !$0.batchNorm && $1.batchNorm }
+        let layers = runs.flatMap { $0.maps.flatMap { $0.maps.map(\.layer) } }
+        var seen = Set<String>()
+        for layer in layers where seen.insert(layer).inserted {
+            for run in runs {
+                for snapshot in run.maps {
+                    for m in snapshot.maps where m.layer == layer { out.append((run, snapshot.stage, m)) }
                 }
             }
         }
-        return figures
+        return out
+    }
+
+    static func mapFigureName(layer: String, batchNorm: Bool, stage: String) -> String {
+        "\(A.id)-maps-\(layer)-\(batchNorm ? "bn" : "no-bn")-\(stage)"
+    }
+
+    static func mapFigureNames(_ r: A.Result) -> [String] {
+        orderedMaps(r).map { mapFigureName(layer: $0.maps.layer, batchNorm: $0.run.batchNorm, stage: $0.stage) }
+    }
+
+    static func mapFigures(_ r: A.Result, classNames: [String]) -> [ReportFigure] {
+        orderedMaps(r).compactMap { run, stage, maps in
+            guard let images = run.mapImages else { return nil }
+            let title = "ConvNet \(ArmStyle.label(batchNorm: run.batchNorm)), \(maps.layer) after ReLU, "
+                + (stage == "init" ? "at initialisation" : "after training")
+            let fig = featureMapGrid(maps, images: images, classNames: classNames, title: title)
+            let mode = stage == "init"
+                ? (run.batchNorm ? "in training mode (BN normalises with these images' statistics; its running statistics are put back)"
+                                 : "before the first step")
+                : "in evaluation mode (BN uses its running statistics)"
+            return ReportFigure(
+                name: mapFigureName(layer: maps.layer, batchNorm: run.batchNorm, stage: stage), study: A.id, figure: fig,
+                alt: "A grid of small heatmaps: one row per test image (one per class, the image itself on the left), one column per channel "
+                    + "of \(maps.layer)'s output after ReLU, for the ConvNet \(ArmStyle.label(batchNorm: run.batchNorm)) "
+                    + (stage == "init" ? "at initialisation." : "after training."),
+                caption: "Every channel of \(maps.layer) after its ReLU (\(maps.channels) channels of \(maps.height)×\(maps.width)) for the "
+                    + "first test image of each class, \(mode), seed \(run.seed). One colour scale for the whole grid (viridis, "
+                    + "0 = dark, the brightest 0.5% of values drawn at the top colour); the inputs on the left in grey.")
+        }
     }
 
     /// Mean and sample standard deviation across seeds, position by position.
@@ -62,7 +87,7 @@ enum ActivationsFigures {
         let steps = { (bn: Bool) in (runs(bn).first?.steps ?? []).map(Double.init) }
 
         // (a) test accuracy
-        var acc = Axes(title: "(a) test accuracy (probe, evaluation mode)", xLabel: "training step", yLabel: "accuracy")
+        var acc = Axes(title: "(a) test accuracy", xLabel: "training step", yLabel: "accuracy")
         acc.stopLabel = nil
         acc.legend = .lowerRight
         for bn in [false, true] {
@@ -74,7 +99,7 @@ enum ActivationsFigures {
         fig.panels.append(acc)
 
         // (b) all units: the mean over units of each unit's percentiles, mean over seeds
-        var all = Axes(title: "(b) all 100 units of the last hidden layer", xLabel: "training step", yLabel: "sigmoid input")
+        var all = Axes(title: "(b) all 100 units, last hidden layer", xLabel: "training step", yLabel: "sigmoid input")
         all.stopLabel = nil
         all.legend = .outside
         for bn in [false, true] {
@@ -219,9 +244,9 @@ enum ActivationsFigures {
     // MARK: - Dead and saturated units
 
     static func deadAndSaturated(_ r: A.Result) -> ReportFigure {
-        var fig = Figure(widthInches: 9, heightInches: 3.4, title: "Dead ReLUs and saturated sigmoids over training")
+        var fig = Figure(widthInches: 9, heightInches: 3.8, title: "Dead ReLUs and saturated sigmoids over training")
         fig.columns = 2
-        var dead = Axes(title: "ConvNet: ReLU units zero for the whole batch", xLabel: "training step", yLabel: "fraction of units")
+        var dead = Axes(title: "ConvNet: dead ReLU units", xLabel: "training step", yLabel: "fraction of units")
         dead.stopLabel = nil
         dead.legend = .best
         for bn in [false, true] {
@@ -235,7 +260,7 @@ enum ActivationsFigures {
                           color: ArmStyle.color(batchNorm: bn), width: 1.5, dashed: l > 0)
             }
         }
-        var sat = Axes(title: "Sigmoid MLP: outputs below 0.01 or above 0.99", xLabel: "training step", yLabel: "fraction of outputs")
+        var sat = Axes(title: "Sigmoid MLP: saturated outputs", xLabel: "training step", yLabel: "fraction of outputs")
         sat.stopLabel = nil
         sat.legend = .best
         for bn in [false, true] {
@@ -276,8 +301,13 @@ enum ActivationsFigures {
         fig.sharedColorbarLabel = "activation"
         fig.panelPadding = 1.5
         fig.fontSize = 8
+        // One scale for the grid, its top at the 99.5th percentile: a few bright pixels would otherwise darken every map.
+        let shown = maps.values.prefix(rows * maps.channels * maps.height * maps.width).filter(\.isFinite)
+        let lower = Double(shown.min() ?? 0)
+        var upper = Double(ActivationStatistics.quantiles(Array(shown), percents: [99.5]).first ?? 1)
+        if !(upper > lower) { upper = lower + 1 }
         for i in 0..<rows {
-            var input = Axes(title: i == 0 ? "input" : nil)
+            var input = Axes(title: i == 0 && cell >= 0.35 ? "input" : nil)
             input.showFrame = false
             input.yLabel = images.labels[i] < classNames.count ? classNames[images.labels[i]] : "class \(images.labels[i])"
             input.yLabelUpright = true
@@ -289,7 +319,7 @@ enum ActivationsFigures {
                 var ax = Axes(title: i == 0 ? "\(c + 1)" : nil)
                 ax.showFrame = false
                 ax.heatmap(maps.map(image: i, channel: c).map(Double.init), rows: maps.height, columns: maps.width, colormap: colormap,
-                           squareCells: true)
+                           range: lower...upper, squareCells: true)
                 fig.panels.append(ax)
             }
         }

@@ -6,7 +6,8 @@ struct ActivationsView {
     var setup: String
     var verdictRule: String
     var ioffeFigure: FigureView?
-    var distributionFigures: [FigureView]
+    var mlpDistributionFigure: FigureView?
+    var convnetDistributionFigure: FigureView?
     var channelFigures: [FigureView]
     var deadFigure: FigureView?
     var mapFigures: [FigureView]
@@ -60,19 +61,12 @@ extension ActivationsView {
             + "when it falls short by as much, and is inconclusive otherwise (also with fewer than two trained seeds per arm). Accuracy: the same "
             + "rule on the final test accuracy, with BN against without."
         ioffeFigure = section.figure("\(ActivationsStudy.id)-ioffe")
-        distributionFigures = ["convnet", "mlp"].compactMap { section.figure("\(ActivationsStudy.id)-distributions-\($0)") }
+        mlpDistributionFigure = section.figure("\(ActivationsStudy.id)-distributions-mlp")
+        convnetDistributionFigure = section.figure("\(ActivationsStudy.id)-distributions-convnet")
         channelFigures = ["mean", "std"].compactMap { section.figure("\(ActivationsStudy.id)-channel-\($0)") }
         deadFigure = section.figure("\(ActivationsStudy.id)-dead-saturated")
-        var maps: [FigureView] = []
-        for run in r.convnetRuns.sorted(by: { !$0.batchNorm && $1.batchNorm }) {
-            for snapshot in run.maps {
-                for m in snapshot.maps {
-                    if let v = section.figure("\(ActivationsStudy.id)-maps-\(m.layer)-\(run.batchNorm ? "bn" : "no-bn")-\(snapshot.stage)") { maps.append(v) }
-                }
-            }
-        }
-        mapFigures = maps
-        mapsMissing = maps.isEmpty && !r.convnetRuns.isEmpty
+        mapFigures = ActivationsFigures.mapFigureNames(r).compactMap { section.figure($0) }
+        mapsMissing = mapFigures.isEmpty && !r.convnetRuns.isEmpty
         mlpRows = [f.mlpWithoutBN, f.mlpWithBN].map { a in
             MLPRow(arm: ArmStyle.label(batchNorm: a.batchNorm), trained: "\(a.trained)/\(a.runs)", accuracy: fmt.accuracy(a.testAccuracy),
                    accuracyAtTenth: fmt.accuracy(a.accuracyAtTenth), medianDrift: fmt.spread(a.medianDrift), spreadDrift: fmt.spread(a.spreadDrift),
