@@ -127,11 +127,17 @@ import TestSupport
         #expect(result.convnetRuns.allSatisfy { $0.maps.map(\.stage) == ["init", "end"] && $0.mapImages?.count == 4 })
         let maps = try #require(result.convnetRuns.first?.maps.last?.maps.first)
         #expect(maps.values.count == 4 * 16 * 12 * 12)
+        // post-ReLU maps: nothing negative, at initialisation or at the end, with or without BN
+        for run in result.convnetRuns {
+            for snapshot in run.maps {
+                for m in snapshot.maps { #expect(m.values.min() ?? -1 >= 0, "\(run.batchNorm) \(snapshot.stage) \(m.layer): min \(m.values.min() ?? .nan)") }
+            }
+        }
         let json = String(decoding: try JSONCoding.encoder().encode(result), as: UTF8.self)
-        #expect(!json.contains("\"maps\"") && !json.contains("mapImages") && !json.contains("\"values\""))
+        #expect(!json.contains("\"maps\"") && !json.contains("mapImages") && json.count < 100_000, "\(json.count) bytes")
         let decoded = try JSONCoding.decoder().decode(A.Result.self, from: Data(json.utf8))
         #expect(decoded.mlpRuns == result.mlpRuns && decoded.findings == result.findings)
-        #expect(decoded.convnetRuns.allSatisfy(\.maps.isEmpty))
+        #expect(decoded.convnetRuns.allSatisfy { $0.maps.isEmpty })
         let metrics = study.metrics(of: result)
         #expect(!metrics.isEmpty && metrics.allSatisfy { $0.id.hasPrefix("activations.") })
         #expect(Set(metrics.map(\.id)).count == metrics.count)

@@ -32,11 +32,11 @@ extension ActivationsStudy {
         public var convnetCaptureEvery = 10
 
         /// quick: the MLP for 3,000 steps (3 epochs) × 3 seeds, the ConvNet on 12,800 images once;
-        /// full: the MLP for 20,000 steps × 3 seeds, the ConvNet for 2 epochs of 60,000 images × 2 seeds.
+        /// full: the MLP for the paper's 50,000 steps × 3 seeds, the ConvNet for 2 epochs of 60,000 images × 2 seeds.
         public init(profile: Profile) {
             if profile == .full {
-                mlpEpochs = 20
-                mlpCaptureEvery = 250
+                mlpEpochs = 50
+                mlpCaptureEvery = 500
                 probeImages = 10_000
                 convnetSeeds = 2
                 convnetEpochs = 2

@@ -180,7 +180,7 @@ enum ActivationsFigures {
                     for k in 0..<4 {
                         ax.band(x: Array(x.prefix(n)), lower: q(k), upper: q(8 - k), label: labels[k], color: Color.gray, opacity: 0.16 + 0.08 * Double(k))
                     }
-                    ax.line(x: Array(x.prefix(n)), y: q(4), label: "median", color: color, width: 1.5)
+                    ax.line(x: Array(x.prefix(n)), y: q(4), label: "median, \(ArmStyle.label(batchNorm: bn))", color: color, width: 1.5)
                 }
                 fig.panels.append(ax)
             }
