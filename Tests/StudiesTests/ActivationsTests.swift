@@ -157,11 +157,23 @@ import TestSupport
         ], convnetRuns: [])
         #expect(agrees.medianDriftVerdict == .agrees && agrees.spreadDriftVerdict == .agrees && agrees.accuracyVerdict == .agrees)
         #expect(agrees.mlpWithBN.accuracyAtTenth.mean == 0.5)
+        #expect(agrees.speedVerdict == .inconclusive)   // both arms at 0.5 after a tenth
         let differs = ActivationsFindings(mlpRuns: [
             Self.mlpRun(bn: false, seed: 0, drift: 0.08, accuracy: 0.86), Self.mlpRun(bn: false, seed: 1, drift: 0.10, accuracy: 0.87),
             Self.mlpRun(bn: true, seed: 0, drift: 0.40, accuracy: 0.80), Self.mlpRun(bn: true, seed: 1, drift: 0.44, accuracy: 0.81),
         ], convnetRuns: [])
         #expect(differs.medianDriftVerdict == .differs && differs.accuracyVerdict == .differs)
+        func faster(_ bn: [Float], _ plain: [Float]) -> Verdict {
+            func run(_ b: Bool, _ k: Int, _ a: Float) -> A.MLPRun {
+                var r = Self.mlpRun(bn: b, seed: UInt64(k), drift: 0.1, accuracy: 0.8)
+                r.accuracy = [0.1, a, 0.8]
+                return r
+            }
+            return ActivationsFindings(mlpRuns: bn.enumerated().map { run(true, $0, $1) } + plain.enumerated().map { run(false, $0, $1) },
+                                       convnetRuns: []).speedVerdict
+        }
+        #expect(faster([0.80, 0.82], [0.60, 0.62]) == .agrees)
+        #expect(faster([0.60, 0.62], [0.80, 0.82]) == .differs)
         // overlapping seeds, one seed, or an arm that failed to train: inconclusive
         let overlap = ActivationsFindings(mlpRuns: [
             Self.mlpRun(bn: false, seed: 0, drift: 0.1, accuracy: 0.8), Self.mlpRun(bn: false, seed: 1, drift: 0.5, accuracy: 0.86),

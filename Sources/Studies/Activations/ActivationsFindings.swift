@@ -41,6 +41,8 @@ public struct ActivationsFindings: Codable, Sendable, Equatable {
     public var spreadDriftVerdict: Verdict
     /// Ioffe & Szegedy: the BN network reaches higher test accuracy; the same rule on the final accuracy.
     public var accuracyVerdict: Verdict
+    /// Ioffe & Szegedy: the BN network trains faster; the same rule on the probe accuracy at a tenth of training.
+    public var speedVerdict: Verdict
     public var convnet: [ConvLayer]
 
     public init(mlpRuns: [ActivationsStudy.MLPRun], convnetRuns: [ActivationsStudy.ConvNetRun]) {
@@ -63,6 +65,7 @@ public struct ActivationsFindings: Codable, Sendable, Equatable {
         medianDriftVerdict = Self.verdict(comparable ? mlpWithoutBN.medianDrift.compared(to: mlpWithBN.medianDrift) : nil)
         spreadDriftVerdict = Self.verdict(comparable ? mlpWithoutBN.spreadDrift.compared(to: mlpWithBN.spreadDrift) : nil)
         accuracyVerdict = Self.verdict(mlpWithBN.testAccuracy.compared(to: mlpWithoutBN.testAccuracy))
+        speedVerdict = Self.verdict(mlpWithBN.accuracyAtTenth.compared(to: mlpWithoutBN.accuracyAtTenth))
 
         var convnet: [ConvLayer] = []
         for bn in [false, true] {

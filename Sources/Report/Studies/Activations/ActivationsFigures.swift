@@ -294,7 +294,7 @@ enum ActivationsFigures {
         let columns = maps.channels + 1
         // about 9 in wide: the cells shrink with the channel count; labels need ~1 in, the colorbar ~0.7 in
         let cell = min(0.55, 7.2 / Double(columns))
-        var fig = Figure(widthInches: 1.0 + 0.75 + cell * Double(columns), heightInches: 0.75 + cell * Double(rows),
+        var fig = Figure(widthInches: 1.0 + 0.75 + cell * Double(columns), heightInches: 0.9 + cell * Double(rows),
                          title: title)
         fig.columns = columns
         fig.sharedColorbar = true

@@ -19,7 +19,8 @@ extension ActivationsStudy: ReportableStudy {
                 + "and \(s(bn.spreadDrift)). Ioffe & Szegedy found the distribution drifting without BN and steady with it: "
                 + "\(f.medianDriftVerdict.rawValue) (median), \(f.spreadDriftVerdict.rawValue) (spread). Test accuracy "
                 + "\(ActivationsReportFormat.accuracy(bn.testAccuracy)) with BN, \(ActivationsReportFormat.accuracy(plain.testAccuracy)) without "
-                + "(the paper: higher with BN: \(f.accuracyVerdict.rawValue))"
+                + "(the paper: higher with BN: \(f.accuracyVerdict.rawValue)); at a tenth of training \(ActivationsReportFormat.accuracy(bn.accuracyAtTenth)) "
+                + "with BN and \(ActivationsReportFormat.accuracy(plain.accuracyAtTenth)) without (the paper: BN trains faster: \(f.speedVerdict.rawValue))"
             let failed = [("without", plain), ("with", bn)].filter { $0.1.trained < $0.1.runs }
                 .map { "\($0.0) BN \($0.1.runs - $0.1.trained) of \($0.1.runs) runs failed to train" }
             text += failed.isEmpty ? "." : " (\(failed.joined(separator: ", ")))."

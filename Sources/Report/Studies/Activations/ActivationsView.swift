@@ -58,8 +58,8 @@ extension ActivationsView {
             + "late = over the last 10%; median drift = |median late − median early| ÷ (85th − 15th percentile, early), spread drift = "
             + "|spread late − spread early| ÷ spread early, averaged over the 100 units, one number per seed. A finding agrees with Ioffe & Szegedy "
             + "when the drift without BN exceeds the drift with BN by more than twice the standard error of the difference over seeds, differs "
-            + "when it falls short by as much, and is inconclusive otherwise (also with fewer than two trained seeds per arm). Accuracy: the same "
-            + "rule on the final test accuracy, with BN against without."
+            + "when it falls short by as much, and is inconclusive otherwise (also with fewer than two trained seeds per arm). Accuracy and speed: the same "
+            + "rule on the final test accuracy and on the probe accuracy at a tenth of training, with BN against without."
         ioffeFigure = section.figure("\(ActivationsStudy.id)-ioffe")
         mlpDistributionFigure = section.figure("\(ActivationsStudy.id)-distributions-mlp")
         convnetDistributionFigure = section.figure("\(ActivationsStudy.id)-distributions-convnet")
