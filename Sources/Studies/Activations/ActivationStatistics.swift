@@ -129,14 +129,14 @@ public enum ActivationStatistics {
         if late.isEmpty { late = [n - 1] }
         late = late.filter { !early.contains($0) }
         guard !early.isEmpty, !late.isEmpty else { return (.nan, .nan) }
-        let units = percentiles[0].count
+        let units = percentiles.map(\.count).max() ?? 0
         var (medianSum, spreadSum, counted) = (0.0, 0.0, 0)
         for u in 0..<units {
             func mean(_ captures: [Int], _ f: ([Float]) -> Double) -> Double {
                 captures.map { u < percentiles[$0].count ? f(percentiles[$0][u]) : .nan }.reduce(0, +) / Double(captures.count)
             }
-            let spread = { (p: [Float]) in Double(p[2]) - Double(p[0]) }
-            let median = { (p: [Float]) in Double(p[1]) }
+            let spread = { (p: [Float]) in p.count >= 3 ? Double(p[2]) - Double(p[0]) : .nan }
+            let median = { (p: [Float]) in p.count >= 3 ? Double(p[1]) : .nan }
             let (s0, s1) = (mean(early, spread), mean(late, spread))
             let (m0, m1) = (mean(early, median), mean(late, median))
             guard s0 > 0, s0.isFinite, s1.isFinite, m0.isFinite, m1.isFinite else { continue }

@@ -37,7 +37,7 @@ extension ActivationsStudy {
             if profile == .full {
                 mlpEpochs = 50
                 mlpCaptureEvery = 500
-                probeImages = 10_000
+                probeImages = 5000
                 convnetSeeds = 2
                 convnetEpochs = 2
                 convnetTrainLimit = 60_000
