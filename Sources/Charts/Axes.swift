@@ -29,6 +29,8 @@ public struct Axes: Sendable {
     public var legend: LegendPlacement = .best
     /// Frame, ticks and tick labels; turn off for image grids.
     public var showFrame = true
+    /// Draw the y label upright, to the left of the axes (row labels of an image grid), instead of rotated.
+    public var yLabelUpright = false
     /// Legend text for the automatic mark where a line stops on a non-finite value; nil: no entry.
     public var stopLabel: String? = "stopped (non-finite)"
     /// Marker drawn where a line stops on a non-finite value.
@@ -109,11 +111,11 @@ public struct Axes: Sendable {
                                  range: ClosedRange<Double>? = nil, rowLabels: [String]? = nil,
                                  columnLabels: [String]? = nil, annotationDecimals: Int? = nil,
                                  squareCells: Bool = false, showColorbar: Bool = true,
-                                 colorbarLabel: String? = nil) {
+                                 colorbarLabel: String? = nil, sharesColorbar: Bool = true) {
         plots.append(.heatmap(Heatmap(rows: rows, columns: columns, values: values, colormap: colormap,
                                       range: range, rowLabels: rowLabels, columnLabels: columnLabels,
                                       annotationDecimals: annotationDecimals, squareCells: squareCells,
-                                      showColorbar: showColorbar, colorbarLabel: colorbarLabel)))
+                                      showColorbar: showColorbar, colorbarLabel: colorbarLabel, sharesColorbar: sharesColorbar)))
         grid = false
     }
 }

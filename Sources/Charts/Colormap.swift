@@ -38,4 +38,7 @@ public struct Colormap: Sendable {
         0x67001f, 0xb2182b, 0xd6604d, 0xf4a582, 0xfddbc7, 0xf7f7f7,
         0xd1e5f0, 0x92c5de, 0x4393c3, 0x2166ac, 0x053061,
     ].map { Color(hex: $0) }, isDiverging: true)
+
+    /// matplotlib's `gray`: black to white, for images such as a network's input pixels.
+    public static let gray = Colormap(name: "gray", stops: [Color(hex: 0x000000), Color(hex: 0xffffff)])
 }

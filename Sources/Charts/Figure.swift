@@ -24,6 +24,8 @@ public struct Figure: Sendable {
     /// One colorbar for all heatmaps (one common colour range), on the right.
     public var sharedColorbar = false
     public var sharedColorbarLabel: String?
+    /// Space around each panel in points (matplotlib's `wspace`/`hspace`, in points); small for image grids.
+    public var panelPadding = 6.0
     /// Base font size in points (tick labels, legend, axis labels); titles are larger.
     public var fontSize = 10.0
 

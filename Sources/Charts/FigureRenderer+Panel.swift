@@ -108,7 +108,11 @@ extension FigureRenderer {
             let w = l.showYTickLabels ? (l.yTicks.major.compactMap(\.label).map { canvas.measureText($0, font: font).width }.max() ?? 0) : 0
             let tick = ax.showFrame && data[i].hasData ? tickLength + tickPad : 0
             let x = rect.minX - tick - w - labelPad
-            canvas.drawText(s, at: Point(x, rect.midY), font: font, color: .ink, anchor: TextAnchor(.center, .bottom), rotation: 90)
+            if ax.yLabelUpright {
+                canvas.drawText(s, at: Point(x, rect.midY), font: font, color: .ink, anchor: TextAnchor(.right, .middle), rotation: 0)
+            } else {
+                canvas.drawText(s, at: Point(x, rect.midY), font: font, color: .ink, anchor: TextAnchor(.center, .bottom), rotation: 90)
+            }
         }
     }
 

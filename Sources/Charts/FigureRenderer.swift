@@ -91,12 +91,14 @@ struct FigureRenderer {
             for i in data.indices { data[i].yLower = lo; data[i].yUpper = hi }
         }
         if figure.sharedColorbar {
-            let ranges = data.compactMap(\.colorRange)
+            let ranges = data.filter(\.sharesColorbar).compactMap(\.colorRange)
             if let lo = ranges.map(\.lowerBound).min(), let hi = ranges.map(\.upperBound).max() {
                 sharedColorRange = lo...hi
-                sharedColormap = data.compactMap(\.colormap).first
+                sharedColormap = data.filter(\.sharesColorbar).compactMap(\.colormap).first
                 if sharedColormap?.isDiverging == true { let m = max(abs(lo), abs(hi)); sharedColorRange = -m...m }
-                for i in data.indices where data[i].colorRange != nil { data[i].colorRange = sharedColorRange; data[i].wantsColorbar = false }
+                for i in data.indices where data[i].colorRange != nil && data[i].sharesColorbar {
+                    data[i].colorRange = sharedColorRange; data[i].wantsColorbar = false
+                }
             }
         }
     }
@@ -134,7 +136,8 @@ struct FigureRenderer {
             l.showYLabel = l.showYTickLabels
             l.legendOutside = i < keepOutside.count ? keepOutside[i] : figure.panels[i].legend == .outside
             if figure.panels[i].legend == .outside && !figure.sharedLegend { l.legendOutside = true }
-            l.margins = (pad, pad, pad, pad)
+            let p = figure.panelPadding
+            l.margins = (p, p, p, p)
             return l
         }
         guard n > 0 else { return }
@@ -212,10 +215,11 @@ struct FigureRenderer {
         let width = { (s: String) in canvas.measureText(s, font: font).width }
         let tick = ax.showFrame && d.hasData ? tickLength : 0
 
+        let pad = figure.panelPadding
         var left = pad + tick
         let yLabels = l.yTicks.major.compactMap(\.label)
         if l.showYTickLabels, !yLabels.isEmpty { left += tickPad + (yLabels.map(width).max() ?? 0) }
-        if l.showYLabel, ax.yLabel != nil { left += labelPad + font.size * 1.2 }
+        if l.showYLabel, let s = ax.yLabel { left += labelPad + (ax.yLabelUpright ? width(s) : font.size * 1.2) }
         // rotated category labels run down-left from their tick: keep the first inside the figure
         if l.showXTickLabels, l.xTicks.rotated {
             let map = AxisMap(scale: ax.xScale, lower: d.xLower, upper: d.xUpper, start: 0, end: l.rect.width)

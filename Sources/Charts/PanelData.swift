@@ -20,6 +20,8 @@ struct PanelData {
     var colormap: Colormap?
     var colorbarLabel: String?
     var wantsColorbar = false
+    /// Whether its heatmap joins a shared colorbar.
+    var sharesColorbar = true
 
     init(_ ax: Axes) {
         var xs = Extent(), ys = Extent()
@@ -76,6 +78,7 @@ struct PanelData {
                 colormap = h.colormap
                 colorbarLabel = h.colorbarLabel
                 wantsColorbar = h.showColorbar
+                sharesColorbar = h.sharesColorbar
                 hasData = h.rows > 0 && h.columns > 0 && h.values.count >= h.rows * h.columns
             }
         }

@@ -86,4 +86,7 @@ public struct Heatmap: Sendable {
     /// Draw a colorbar next to this heatmap (ignored when the figure shares one colorbar).
     public var showColorbar: Bool
     public var colorbarLabel: String?
+    /// Whether it joins the figure's shared colorbar (false: its own range and colormap, no
+    /// colorbar; e.g. the input images beside a grid of feature maps).
+    public var sharesColorbar = true
 }

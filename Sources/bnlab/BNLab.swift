@@ -22,7 +22,7 @@ struct BNLab: ParsableCommand {
             dataset), 64 usage (an unknown command or option), 130 interrupted (SIGINT), 143 terminated (SIGTERM).
             """,
         version: bnlabVersion,
-        subcommands: [Run.self, Render.self, Compare.self, HistoryCommand.self, Train.self, LRFind.self, Eval.self, Models.self, Bench.self, Gallery.self]
+        subcommands: [Run.self, Render.self, Compare.self, HistoryCommand.self, Train.self, LRFind.self, Eval.self, Capture.self, Models.self, Bench.self, Gallery.self]
     )
 
     static func main() {

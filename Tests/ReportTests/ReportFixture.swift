@@ -93,6 +93,16 @@ enum ReportFixture {
         transfer.testLimit = 16
         transfer.statisticsImages = 16
         config[TransferStudy.self] = transfer
+        var activations = ActivationsStudy.Config(profile: .quick)
+        activations.seeds = 2
+        activations.mlpEpochs = 2
+        activations.mlpTrainLimit = 120
+        activations.mlpCaptureEvery = 1
+        activations.probeImages = 32
+        activations.convnetTrainLimit = 64
+        activations.convnetBatchSize = 16
+        activations.convnetCaptureEvery = 2
+        config[ActivationsStudy.self] = activations
         let dataset = try! Dataset.load(.synthetic, syntheticTrainCount: 128, syntheticTestCount: 64)
         return try! Pipeline(config: config, jobs: 2).run(dataset: dataset, bnlabVersion: "test", gitCommit: "abc1234", machine: "test machine")
     }()

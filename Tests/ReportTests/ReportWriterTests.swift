@@ -27,7 +27,10 @@ struct ReportWriterTests {
                      "running-stats-error", "running-stats-accuracy", "running-stats-modes", "batch-size-error",
                      "dropout-variance-shift", "dropout-accuracy",
                      "recurrent-accuracy", "recurrent-lr-sweep", "recurrent-gradients", "recurrent-gammas", "recurrent-gap",
-                     "recurrent-statistics-steps", "transfer-accuracy", "transfer-bn-shift"]
+                     "recurrent-statistics-steps", "transfer-accuracy", "transfer-bn-shift",
+                     "activations-ioffe", "activations-distributions-mlp", "activations-distributions-convnet",
+                     "activations-channel-mean", "activations-channel-std", "activations-dead-saturated"]
+            + ["conv1", "conv2"].flatMap { layer in ["no-bn", "bn"].flatMap { arm in ["init", "end"].map { "activations-maps-\(layer)-\(arm)-\($0)" } } }
         #expect(check.images.compactMap { $0["src"] } == names.map { "figures/\($0).png" })
         for img in check.images {
             let src = try #require(img["src"])
@@ -92,7 +95,7 @@ struct ReportWriterTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let check = HTMLCheck(html)
         #expect(check.problems.isEmpty)
-        #expect(check.images.count == 29)
+        #expect(check.images.count == 43)   // 21, recurrent 6, transfer 2, activations 6 figures and 8 feature-map grids
         for img in check.images {
             let src = try #require(img["src"])
             #expect(src.hasPrefix("data:image/png;base64,"))

@@ -27,7 +27,7 @@ import Training
         }
         #expect(message("toyStudy:\n  seeds: 0\n") == "toyStudy.seeds: must be in 1…100, got 0")
         #expect(message("toyStudy:\n  sample: 3\n").hasPrefix("toyStudy.sample: unknown key; valid keys in toyStudy: samples, seeds"))
-        #expect(message("studies: [toy-study, nope]\n").contains("valid: lr-sweep, covariate-shift, gradients, lr-schedules, running-stats, batch-size, dropout, recurrent, transfer, toy-study"))
+        #expect(message("studies: [toy-study, nope]\n").contains("valid: lr-sweep, covariate-shift, gradients, lr-schedules, running-stats, batch-size, dropout, recurrent, transfer, activations, toy-study"))
         let config = try load("dataset: synthetic\nstudies: [toy-study]\ntoyStudy:\n  samples: 8\n")
         #expect(config[ToyStudy.self].samples == 8 && config[ToyStudy.self].seeds == 3)
 

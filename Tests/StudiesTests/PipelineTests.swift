@@ -42,6 +42,7 @@ import Training
         c[DropoutStudy.self] = NormStudiesTests.tinyDropout()
         c[RecurrentStudy.self] = RecurrentTests.tinyRecurrent()
         c[TransferStudy.self] = TransferStudyTests.tiny()
+        c[ActivationsStudy.self] = ActivationsTests.tiny()
         return c
     }
 
@@ -57,7 +58,8 @@ import Training
         // running-stats: 3 arms × 1 seed; batch-size: 2 norms × 2 sizes; dropout: 3 arrangements;
         // recurrent: 2 tasks × 4 networks × 2 seeds, 4 networks × 2 learning rates, 2 γ × 2 seeds;
         // transfer: 2 targets × 4 strategies × 2 sizes × 1 seed + 2 statistics units
-        #expect(pipeline1.totalWork == 2 * 2 * 3 * 2 + 3 + 1 * 2 * 2 * 2 + (2 + 8 + 4) + 3 + 2 * 2 + 3 + (16 + 8 + 4) + 2 * 4 * 2 + 2)
+        // activations: 2 ConvNet arms × 1 seed + 2 MLP arms × 2 seeds
+        #expect(pipeline1.totalWork == 2 * 2 * 3 * 2 + 3 + 1 * 2 * 2 * 2 + (2 + 8 + 4) + 3 + 2 * 2 + 3 + (16 + 8 + 4) + 2 * 4 * 2 + 2 + (2 + 4))
         #expect(a.timings.runs.count == pipeline1.totalWork)
         // Apart from the timings section, the files are byte-identical.
         a.timings = b.timings
@@ -114,7 +116,7 @@ import Training
         #expect(message(#"{"lrSweep": {"learningRates": []}}"#).contains("empty"))
         #expect(message(#"{"lrSweep": {"depths": [0]}}"#).hasPrefix("lrSweep.depths[0]:"))
         #expect(message(#"{"lrSweep": {"batchSize": 0}}"#).hasPrefix("lrSweep.batchSize:"))
-        #expect(message(#"{"studies": ["lr-sweep", "nope"]}"#).contains("valid: lr-sweep, covariate-shift, gradients, lr-schedules, running-stats, batch-size, dropout, recurrent, transfer"))
+        #expect(message(#"{"studies": ["lr-sweep", "nope"]}"#).contains("valid: lr-sweep, covariate-shift, gradients, lr-schedules, running-stats, batch-size, dropout, recurrent, transfer, activations"))
         #expect(message(#"{"lrSweep": {"epochs": "two"}}"#).hasPrefix("lrSweep.epochs: has the wrong type"))
         #expect(message("profile: [", "yaml").contains("not valid YAML"))
         #expect(message(#"{"profile": "huge"}"#).hasPrefix("profile: unknown profile"))

@@ -6,6 +6,9 @@ public enum Initialization: Sendable, Equatable {
     /// `kaiming_normal_(weight, mode: "fan_in", nonlinearity: "relu")`, i.e. N(0, 2/fan_in),
     /// with the bias set to zero (the usual pairing, as in torchvision's ResNet).
     case kaimingNormal
+    /// `normal_(weight, 0, std)` with the bias set to zero: Ioffe & Szegedy's "small random
+    /// Gaussian values" for their Figure 1 network.
+    case normal(std: Float)
 
     // MARK: - Bounds, computed exactly as torch.nn.init does (in Double, like Python floats)
 
@@ -37,6 +40,8 @@ public enum Initialization: Sendable, Equatable {
             for i in 0..<w.count { w.data[i] = rng.uniform(-bound, bound) }
         case .kaimingNormal:
             let std = Self.kaimingNormalStd(fanIn: fanIn)
+            for i in 0..<w.count { w.data[i] = std * rng.normal() }
+        case .normal(let std):
             for i in 0..<w.count { w.data[i] = std * rng.normal() }
         }
         return w

@@ -66,9 +66,29 @@ extension ModelSpec {
             layers.append(try Linear(inFeatures: flat, outFeatures: classes, initialization: initialization, rng: &rng))
             return Sequential(layers)
 
+        case .mlpSigmoid, .mlpSigmoidBN:
+            // Ioffe & Szegedy (arXiv:1502.03167) §4.1: 784-100-100-100-10, sigmoid units, BN before
+            // each sigmoid in the BN twin; weights N(0, std²) when the spec says so.
+            let initialization = weightStd.map { Initialization.normal(std: $0) } ?? initialization
+            var layers: [(String, any Layer)] = [("flatten", Flatten())]
+            var width = c * h * w
+            for i in 1...Self.mlpHiddenLayers {
+                layers.append(("fc\(i)", try Linear(inFeatures: width, outFeatures: Self.mlpWidth, initialization: initialization, rng: &rng)))
+                if norm == .batch { layers.append(("bn\(i)", batchNorm1d(Self.mlpWidth))) }
+                layers.append(("sigmoid\(i)", Sigmoid()))
+                width = Self.mlpWidth
+            }
+            layers.append(("fc", try Linear(inFeatures: width, outFeatures: classes, initialization: initialization, rng: &rng)))
+            return try Sequential(layers)
         case .rnn, .rnnBNShared, .rnnBNStep, .rnnLN:
             return try recurrentLayers(rng: &rng, initialization: initialization)
         }
+    }
+
+    /// A BatchNorm1d with this spec's running-statistics options.
+    private func batchNorm1d(_ features: Int) -> BatchNorm1d {
+        let o = batchNorm ?? BatchNormOptions()
+        return BatchNorm1d(numFeatures: features, momentum: o.momentum.value, trackRunningStats: o.trackRunningStats)
     }
 
     /// A BatchNorm2d with this spec's running-statistics options.
@@ -98,6 +118,10 @@ extension ModelSpec {
             return "nn.Sequential of conv(3×3)-[norm]-ReLU blocks, widths 16, 32, 32, …, a 2×2 max-pool after the first two, "
                 + "then Flatten and Linear (net(bn=\(norm == .batch ? "True" : "False"), depth=\(depth)) in PyTorch)" +
                 (norm == .batch || norm == .none ? "" : " with \(norm.rawValue) norm in place of BatchNorm2d")
+        case .mlpSigmoid, .mlpSigmoidBN:
+            return "Ioffe & Szegedy's MLP: Flatten, then fc1-[bn1]-Sigmoid, fc2-[bn2]-Sigmoid, fc3-[bn3]-Sigmoid of width \(Self.mlpWidth), fc"
+                + (norm == .batch ? " (BatchNorm1d before each sigmoid)" : "")
+                + (weightStd.map { ", weights N(0, \($0)²), biases 0" } ?? "")
         case .rnn, .rnnBNShared, .rnnBNStep, .rnnLN:
             return recurrentPyTorchEquivalent
         default:

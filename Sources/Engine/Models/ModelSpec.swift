@@ -64,9 +64,10 @@ public enum DropoutPlacement: String, Codable, Sendable, CaseIterable {
 /// A model architecture by name and parameters: enough to rebuild it and to describe a checkpoint.
 ///
 /// Command-line names: `convnet-bn` (the seed's ConvNetWithBN), `convnet` (its twin without BN),
-/// `convnet-bn-dropout`, `deep` (a plain CNN whose depth and normalisation are parameters), and the
-/// recurrent networks that read an image row by row (`rnn`, `rnn-bn-shared`, `rnn-bn-step`, `rnn-ln`;
-/// see `ModelSpec+Recurrent.swift`).
+/// `convnet-bn-dropout`, `deep` (a plain CNN whose depth and normalisation are parameters),
+/// `mlp-sigmoid` / `mlp-sigmoid-bn` (Ioffe & Szegedy's Figure 1 network: three hidden layers of 100
+/// sigmoid units, BatchNorm1d before each sigmoid in the `-bn` twin), and the recurrent networks that
+/// read an image row by row (`rnn`, `rnn-bn-shared`, `rnn-bn-step`, `rnn-ln`; see `ModelSpec+Recurrent.swift`).
 public struct ModelSpec: Codable, Sendable, Equatable, CustomStringConvertible {
     /// The model family.
     public enum Family: String, Codable, Sendable, CaseIterable {
@@ -74,6 +75,11 @@ public struct ModelSpec: Codable, Sendable, Equatable, CustomStringConvertible {
         case convnet = "convnet"
         case convnetBNDropout = "convnet-bn-dropout"
         case deep = "deep"
+        case mlpSigmoid = "mlp-sigmoid"
+        case mlpSigmoidBN = "mlp-sigmoid-bn"
+
+        /// The fully connected sigmoid networks.
+        public var isMLP: Bool { self == .mlpSigmoid || self == .mlpSigmoidBN }
         /// A tanh RNN over the image's rows, a linear head on the last hidden state.
         case rnn = "rnn"
         /// The deck's `BatchNormRNN`: one BatchNorm1d on the hidden state, shared by every step.
@@ -90,7 +96,7 @@ public struct ModelSpec: Codable, Sendable, Equatable, CustomStringConvertible {
     public var family: Family
     /// Input shape without the batch dimension: `[C, H, W]`, e.g. `[1, 28, 28]` or `[3, 32, 32]`.
     public var inputShape: [Int]
-    /// Number of convolutions (`deep` only; the convnets have 2).
+    /// Number of convolutions (`deep` only; the convnets have 2), or of hidden layers (the MLPs: 3).
     public var depth: Int
     /// Normalisation after each convolution (`deep` only; fixed by the family otherwise).
     public var norm: NormKind
@@ -104,6 +110,9 @@ public struct ModelSpec: Codable, Sendable, Equatable, CustomStringConvertible {
     public var groups: Int?
     /// Where dropout goes in a `deep` network (with probability `dropout`); nil: no dropout.
     public var dropoutPlacement: DropoutPlacement?
+    /// Initial weights drawn from N(0, std²) with zero biases (the MLPs only: Ioffe & Szegedy's
+    /// "small random Gaussian values"); nil: PyTorch's default initialisation.
+    public var weightStd: Float?
 
     /// Hidden units of a recurrent network; nil: `defaultHiddenSize`.
     public var hiddenSize: Int?
@@ -115,22 +124,26 @@ public struct ModelSpec: Codable, Sendable, Equatable, CustomStringConvertible {
 
     /// GroupNorm's groups when `groups` is nil: 2 channels per group at width 16, 4 at width 32.
     public static let defaultGroups = 8
+    /// The MLPs' hidden layers and their width (Ioffe & Szegedy's 784-100-100-100-10).
+    public static let mlpHiddenLayers = 3
+    public static let mlpWidth = 100
 
     public init(family: Family, inputShape: [Int] = [1, 28, 28], depth: Int = 2, norm: NormKind? = nil,
                 dropout: Float = 0.5, classes: Int = 10, batchNorm: BatchNormOptions? = nil,
-                groups: Int? = nil, dropoutPlacement: DropoutPlacement? = nil,
+                groups: Int? = nil, dropoutPlacement: DropoutPlacement? = nil, weightStd: Float? = nil,
                 hiddenSize: Int? = nil, permutationSeed: UInt64? = nil, recurrentGamma: Float? = nil) {
         self.family = family
         self.inputShape = inputShape
-        self.depth = family == .deep ? depth : 2
+        self.depth = family == .deep ? depth : family.isMLP ? Self.mlpHiddenLayers : 2
         switch family {
-        case .convnetBN, .convnetBNDropout: self.norm = .batch
-        case .convnet: self.norm = .none
+        case .convnetBN, .convnetBNDropout, .mlpSigmoidBN: self.norm = .batch
+        case .convnet, .mlpSigmoid: self.norm = .none
         case .deep: self.norm = norm ?? .none
         case .rnn: self.norm = .none
         case .rnnBNShared, .rnnBNStep: self.norm = .batch
         case .rnnLN: self.norm = .layer
         }
+        self.weightStd = family.isMLP ? weightStd : nil
         self.dropoutPlacement = family == .deep ? dropoutPlacement : nil
         self.dropout = family == .convnetBNDropout || self.dropoutPlacement != nil ? dropout : 0
         self.classes = classes
@@ -150,6 +163,11 @@ public struct ModelSpec: Codable, Sendable, Equatable, CustomStringConvertible {
             return ModelSpec(family: kind == .batch ? .convnetBN : .convnet, inputShape: inputShape, classes: classes)
         case .convnetBNDropout:
             var copy = self; copy.norm = kind; return copy
+        case .mlpSigmoid, .mlpSigmoidBN:
+            var copy = self
+            copy.family = kind == .batch ? .mlpSigmoidBN : .mlpSigmoid
+            copy.norm = kind == .batch ? .batch : .none
+            return copy
         case .rnn, .rnnBNShared, .rnnBNStep, .rnnLN:
             let family: Family = switch kind {
             case .none: .rnn
@@ -168,6 +186,7 @@ public struct ModelSpec: Codable, Sendable, Equatable, CustomStringConvertible {
         if let recurrentGamma { name += "-gamma\(recurrentGamma)" }
         if let permutationSeed { name += "-permuted\(permutationSeed)" }
         if let groups { name += "-g\(groups)" }
+        if let weightStd { name += "-std\(weightStd)" }
         if let p = dropoutPlacement { name += "-dropout-\(p.rawValue)" }
         if let o = batchNorm, o != BatchNormOptions() {
             name += o.trackRunningStats ? "-momentum-\(o.momentum)" : "-untracked"
@@ -200,6 +219,12 @@ public struct ModelSpec: Codable, Sendable, Equatable, CustomStringConvertible {
         }
         if let g = recurrentGamma, !(g > 0 && g <= 100) {
             throw .invalid("the recurrent BN's initial γ must be in (0, 100], got \(g)")
+        }
+        if let weightStd, !(weightStd > 0 && weightStd <= 10) {
+            throw .invalid("the initial weights' standard deviation must be in (0, 10], got \(weightStd)")
+        }
+        if family.isMLP, inputShape.reduce(1, *) > 1 << 22 {
+            throw .invalid("an MLP input must have at most \(1 << 22) values, got \(inputShape)")
         }
         if case .exponential(let m)? = batchNorm?.momentum, !(m > 0 && m <= 1) {
             throw .invalid("BatchNorm momentum must be in (0, 1] or cumulative, got \(m)")

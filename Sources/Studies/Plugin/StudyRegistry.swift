@@ -13,6 +13,7 @@ public struct StudyRegistry: @unchecked Sendable {
         DropoutStudy.self,
         RecurrentStudy.self,
         TransferStudy.self,
+        ActivationsStudy.self,
     ])
 
     /// The study types, in report order. (Metatypes are immutable, hence `@unchecked Sendable`.)
