@@ -1,0 +1,149 @@
+import Datasets
+import Foundation
+import Studies
+import Training
+
+/// Finished units of a run in progress, kept on disk so that `bnlab run --resume` after a crash,
+/// Ctrl-C or a killed job runs only what is missing.
+///
+/// Layout: `<out>/.bnlab-units/<config hash, 16 hex digits>/<study id>/<unit key>.json`, one file
+/// per finished unit (its result, wall time and the bnlab build that ran it), each written to a
+/// temporary name and renamed into place, so a file is whole or absent. Keys are made file-name
+/// safe (`%XX` for anything but letters, digits, `.`, `_`, `-` and space). A run removes the files
+/// of its own units once its report or shard file is written; several shards sharing one `--out`
+/// (a cluster's shared directory) keep and remove only their own units.
+struct UnitStore: Sendable {
+    static let directoryName = ".bnlab-units"
+
+    /// This config's directory in the store.
+    let directory: URL
+    let bnlabVersion: String
+    let gitCommit: String?
+    let registry: StudyRegistry
+
+    init(out: URL, configHash: String, bnlabVersion: String, gitCommit: String?, registry: StudyRegistry) {
+        directory = out.appendingPathComponent(Self.directoryName, isDirectory: true)
+            .appendingPathComponent(String(configHash.prefix(16)), isDirectory: true)
+        self.bnlabVersion = bnlabVersion
+        self.gitCommit = gitCommit
+        self.registry = registry
+    }
+
+    /// One unit's file.
+    private struct Entry: Codable {
+        var bnlabVersion: String
+        var gitCommit: String?
+        var unit: UnitRecord
+    }
+
+    /// A unit's file.
+    func url(of id: UnitID) -> URL {
+        directory.appendingPathComponent(Self.safeName(id.study), isDirectory: true)
+            .appendingPathComponent(Self.safeName(id.key) + ".json")
+    }
+
+    /// Writes one finished unit (atomically: a temporary file renamed into place).
+    func save(_ record: UnitRecord) throws {
+        let target = url(of: record.id)
+        let folder = target.deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let data = try JSONCoding.encoder(pretty: false).encode(Entry(bnlabVersion: bnlabVersion, gitCommit: gitCommit, unit: record))
+        // Unique across the machines of a cluster that share the directory.
+        let temp = folder.appendingPathComponent(".tmp-\(ProcessInfo.processInfo.hostName)-\(getpid())-\(UUID().uuidString.prefix(8))")
+        do {
+            try data.write(to: temp)
+            guard rename(temp.path, target.path) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        } catch {
+            unlink(temp.path)
+            throw error
+        }
+    }
+
+    /// The stored units among `ids` that this build ran; `skipped` counts files that are
+    /// unreadable or of another bnlab build (those units run again).
+    func load(_ ids: [UnitID]) -> (units: UnitResults, skipped: Int) {
+        var units = UnitResults()
+        var skipped = 0
+        let decoder = JSONCoding.decoder()
+        decoder.userInfo[.studyRegistry] = registry
+        for id in ids {
+            let file = url(of: id)
+            guard let data = FileManager.default.contents(atPath: file.path) else { continue }
+            guard let entry = try? decoder.decode(Entry.self, from: data), entry.unit.id == id,
+                  entry.bnlabVersion == bnlabVersion, entry.gitCommit == gitCommit else { skipped += 1; continue }
+            units.insert(entry.unit)
+        }
+        return (units, skipped)
+    }
+
+    /// How many of `ids` have a file.
+    func countStored(_ ids: [UnitID]) -> Int {
+        ids.filter { FileManager.default.fileExists(atPath: url(of: $0).path) }.count
+    }
+
+    /// Deletes the files of `ids`, then whatever directories of the store became empty.
+    func remove(_ ids: [UnitID]) {
+        for id in ids { unlink(url(of: id).path) }
+        let studies = Set(ids.map { directory.appendingPathComponent(Self.safeName($0.study), isDirectory: true) })
+        for dir in studies { rmdir(dir.path) }   // only succeeds when empty
+        rmdir(directory.path)
+        rmdir(directory.deletingLastPathComponent().path)
+    }
+
+    /// `s` as a file name: letters, digits, `.`, `_`, `-` and space kept, anything else `%XX` (UTF-8).
+    static func safeName(_ s: String) -> String {
+        var out = ""
+        for byte in s.utf8 {
+            let c = Character(Unicode.Scalar(byte))
+            if byte < 0x80, c.isLetter || c.isNumber || "._- ".contains(c), !(out.isEmpty && c == ".") {
+                out.append(c)
+            } else {
+                out += String(format: "%%%02X", byte)
+            }
+        }
+        return out.isEmpty ? "%" : out
+    }
+}
+
+/// Where a shard run writes its shard file: a plain directory (created when missing), shared by
+/// the shards of a run, so nothing in it but the shard's own file is touched.
+enum ShardOutput {
+    /// Checks (and creates) `path`.
+    static func directory(_ path: String) throws -> URL {
+        guard !path.isEmpty else { throw InputError("--out: an empty path is not a directory; give e.g. --out shards") }
+        let url = URL(fileURLWithPath: path, isDirectory: true)
+        if let problem = FileProblem.notADirectory(url.path), FileManager.default.fileExists(atPath: url.path) {
+            throw InputError("--out \(path): \(problem)")
+        }
+        do { try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true) } catch {
+            throw InputError("--out \(path): cannot create the directory: \(FileProblem.reason(error, path: url.path))")
+        }
+        guard access(url.path, W_OK | X_OK) == 0 else { throw InputError("--out \(path): \(FileProblem.errnoReason(errno))") }
+        return url
+    }
+
+    /// Writes `file` as `<directory>/shard-K-of-N.json`: a temporary file renamed into place.
+    static func write(_ file: ShardFile, into directory: URL) throws -> URL {
+        let target = directory.appendingPathComponent(file.shard.fileName)
+        let temp = directory.appendingPathComponent(".\(file.shard.fileName).tmp-\(ProcessInfo.processInfo.hostName)-\(getpid())")
+        do {
+            try file.encoded().write(to: temp)
+        } catch {
+            unlink(temp.path)
+            throw InputError("\(target.path): cannot write: \(FileProblem.reason(error, path: target.path))")
+        }
+        guard rename(temp.path, target.path) == 0 else {
+            let code = errno
+            unlink(temp.path)
+            throw InputError("\(target.path): cannot write: \(FileProblem.errnoReason(code))")
+        }
+        return target
+    }
+}
+
+/// True the first time only (thread-safe): for a warning said once.
+final class OnceFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var done = false
+    func first() -> Bool { lock.withLock { defer { done = true }; return !done } }
+}
