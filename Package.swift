@@ -45,7 +45,7 @@ let package = Package(
         .testTarget(name: "StudiesTests", dependencies: ["Studies", "Training", "Engine", "Datasets", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Studies", "Training", "Charts", "Datasets", "PNGTestSupport"],
                     exclude: ["Fixtures", "ToyStudy/toy-study.mustache"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["bnlab", "Studies", "Training", "Report"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["bnlab", "Studies", "Training", "Report", .product(name: "Yams", package: "Yams")]),
         // Seeded mutations of valid files against every parser (issue 15): a value or an error, never a trap.
         .testTarget(name: "FuzzTests", dependencies: ["Engine", "Datasets", "Training", "Studies", "Report", "CZlib",
                                                       .product(name: "Mustache", package: "swift-mustache")]),
