@@ -20,7 +20,7 @@ struct Merge: ParsableCommand {
             and no report is written: the previous one in --out stays whole.
             Examples:
               bnlab merge shards --out report
-              bnlab merge shards/shard-1-of-3.json shards/shard-2-of-3.json shards/shard-3-of-3.json --out report
+              bnlab merge shards/shard-*-of-3.json --out report
               bnlab merge artifacts/*/ --out report --baseline last/metrics.json
             """)
 

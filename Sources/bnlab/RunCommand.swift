@@ -31,9 +31,10 @@ struct Run: ParsableCommand {
               bnlab run
               bnlab run --profile full --jobs 2 --formats png,svg
               bnlab run --studies lr-sweep --config sweep.yaml --baseline last/metrics.json
-              bnlab run --profile full --resume                  # after an interrupted run
-              bnlab run --profile full --shard 3/8 --out shards  # then: bnlab merge shards --out report
-              bnlab run --profile full --shard auto --out shards # in a Slurm array task (sbatch --array=0-7)
+              bnlab run --profile full --resume          # after an interrupted run
+              bnlab run --shard 3/8 --out shards         # shard 3 of 8; then:
+              bnlab merge shards --out output            # the report of all 8
+              bnlab run --shard auto --out shards        # in a Slurm array task
             """)
 
     @Option(help: ArgumentHelp("Profile: \(PipelineConfig.profiles.joined(separator: ", ")) (default quick, or the config file's).", valueName: "name"))
