@@ -22,7 +22,7 @@ enum ShardOutput {
     /// Writes `file` as `<directory>/shard-K-of-N.json`: a temporary file renamed into place.
     static func write(_ file: ShardFile, into directory: URL) throws -> URL {
         let target = directory.appendingPathComponent(file.shard.fileName)
-        let temp = directory.appendingPathComponent(".\(file.shard.fileName).tmp-\(ProcessInfo.processInfo.hostName)-\(getpid())")
+        let temp = directory.appendingPathComponent(".\(file.shard.fileName).tmp-\(UnitStore.processTag)")
         do {
             try file.encoded().write(to: temp)
         } catch {

@@ -48,7 +48,7 @@ struct UnitStore: Sendable {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let data = try JSONCoding.encoder(pretty: false).encode(Entry(bnlabVersion: bnlabVersion, gitCommit: gitCommit, unit: record))
         // Unique across the machines of a cluster that share the directory.
-        let temp = folder.appendingPathComponent(".tmp-\(ProcessInfo.processInfo.hostName)-\(getpid())-\(UUID().uuidString.prefix(8))")
+        let temp = folder.appendingPathComponent(".tmp-\(Self.processTag)-\(UUID().uuidString.prefix(8))")
         do {
             try data.write(to: temp)
             guard rename(temp.path, target.path) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
@@ -88,6 +88,14 @@ struct UnitStore: Sendable {
         rmdir(directory.path)
         rmdir(directory.deletingLastPathComponent().path)
     }
+
+    /// `<host>-<pid>`: unique among the processes of a cluster sharing a directory. (`gethostname`,
+    /// not `ProcessInfo.hostName`, which may ask DNS.)
+    static let processTag: String = {
+        var name = [CChar](repeating: 0, count: 256)
+        let host = gethostname(&name, name.count) == 0 ? String(cString: name) : "host"
+        return safeName(host) + "-\(getpid())"
+    }()
 
     /// `s` as a file name: letters, digits, `.`, `_`, `-` and space kept, anything else `%XX` (UTF-8).
     static func safeName(_ s: String) -> String {
