@@ -50,7 +50,7 @@ let package = Package(
                     exclude: ["Fixtures", "ToyStudy/toy-study.mustache"]),
         .testTarget(name: "HistoryTests", dependencies: ["History", "Studies", "Training", "Report", "PNGTestSupport"],
                     exclude: ["Fixtures"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["bnlab", "Studies", "Training", "Report"]),
+                .testTarget(name: "EndToEndTests", dependencies: ["bnlab", "Studies", "Training", "Report", .product(name: "Yams", package: "Yams")]),
         // Seeded mutations of valid files against every parser (issue 15): a value or an error, never a trap.
         .testTarget(name: "FuzzTests", dependencies: ["Engine", "Datasets", "Training", "Studies", "Report", "History", "CZlib",
                                                       .product(name: "Mustache", package: "swift-mustache")]),

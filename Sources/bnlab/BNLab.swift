@@ -15,6 +15,9 @@ struct BNLab: ParsableCommand {
             Examples:
               bnlab run                                   # every study, quick profile, report in output/
               bnlab run --studies gradients --jobs 2      # one study
+              bnlab run --shard 2/8 --out shards          # one of 8 shards (e.g. a cluster job)
+              bnlab merge shards --out output             # the 8 shards' report
+              bnlab run --resume                          # after an interrupted run: only what is missing
               bnlab compare baseline/metrics.json output/metrics.json
               bnlab train --model convnet-bn --lr 0.1 --epochs 2 --save m.safetensors
               bnlab help run                              # the options of one command
@@ -22,7 +25,7 @@ struct BNLab: ParsableCommand {
             dataset), 64 usage (an unknown command or option), 130 interrupted (SIGINT), 143 terminated (SIGTERM).
             """,
         version: bnlabVersion,
-        subcommands: [Run.self, Render.self, Compare.self, HistoryCommand.self, Train.self, LRFind.self, Eval.self, Capture.self, Models.self, Bench.self, Gallery.self]
+        subcommands: [Run.self, Merge.self, Render.self, Compare.self, HistoryCommand.self, Train.self, LRFind.self, Eval.self, Capture.self, Models.self, Bench.self, Gallery.self]
     )
 
     static func main() {

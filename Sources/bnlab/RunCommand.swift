@@ -21,10 +21,21 @@ struct Run: ParsableCommand {
             Profiles: quick (default; a few minutes on 2 cores: each study's quick budget is \
             about a minute) and full (all 60,000 images, more epochs and seeds: an hour or more). --config FILE (JSON, or YAML by .yaml/.yml) \
             overrides any key of the effective config that --print-config shows.
+            Sharding: --shard K/N runs only shard K of N (units balanced by expected cost, the same \
+            split on every machine) and writes <out>/shard-K-of-N.json instead of the report; \
+            `bnlab merge` checks the shards and writes the report. --shard auto reads K and N from \
+            \(ShardSelection.sources).
+            Resume: each finished unit is kept in <out>/.bnlab-units/ until the report (or shard \
+            file) is written; after a crash, Ctrl-C or a killed job, --resume with the same options \
+            runs only the missing units and writes the same report.
             Examples:
               bnlab run
               bnlab run --profile full --jobs 2 --formats png,svg
               bnlab run --studies lr-sweep --config sweep.yaml --baseline last/metrics.json
+              bnlab run --profile full --resume          # after an interrupted run
+              bnlab run --shard 3/8 --out shards         # shard 3 of 8; then:
+              bnlab merge shards --out output            # the report of all 8
+              bnlab run --shard auto --out shards        # in a Slurm array task
               bnlab run --history history.sqlite      # record the run, chart its trends in the report
             """)
 
@@ -51,6 +62,12 @@ struct Run: ParsableCommand {
     var dataset: String?
     @Option(name: .customLong("data"), help: ArgumentHelp("Directory holding the dataset's files.", valueName: "dir"))
     var dataDirectory: String?
+    @Option(help: ArgumentHelp("Run only shard K of N and write <out>/shard-K-of-N.json (merge with `bnlab merge`); auto: from the scheduler's environment.",
+                               valueName: "K/N|auto"))
+    var shard: String?
+    @Option(help: ArgumentHelp("The shard count for --shard auto where the scheduler does not say it (Kubernetes: the Job's completions).", valueName: "N"))
+    var shardCount: Int?
+    @Flag(help: "Keep the units an interrupted run finished (in <out>/.bnlab-units) and run only the rest.") var resume = false
     @Flag(help: "Print the effective configuration as JSON and exit.") var printConfig = false
     @Flag(help: "No progress output.") var quiet = false
 
@@ -62,8 +79,15 @@ struct Run: ParsableCommand {
             return
         }
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
+        let shard = try ShardSelection.resolve(self.shard, count: shardCount, environment: ProcessInfo.processInfo.environment)
+        if shard != nil {
+            for (given, flag) in [(baseline != nil, "--baseline"), (singleFile, "--single-file"), (templates != nil, "--templates"),
+                                  (history != nil, "--history")] where given {
+                throw ValidationError("\(flag) shapes the report, which a shard run does not write; give it to bnlab merge")
+            }
+        }
         let imageFormats = try parseFormats(formats)
-        let templatesDirectory = try TemplateLocator.directory(explicit: templates)
+        let templatesDirectory = try shard == nil ? TemplateLocator.directory(explicit: templates) : nil
         let baselineResults = try baseline.map { path -> RunResults in
             do { return try RunResults.read(from: URL(fileURLWithPath: path)) } catch {
                 throw InputError("--baseline: \(error)")
@@ -72,50 +96,89 @@ struct Run: ParsableCommand {
         guard let datasetName = DatasetName(rawValue: effective.dataset) else {
             throw InputError("dataset: unknown '\(effective.dataset)'; valid: \(DatasetName.allCases.map(\.rawValue).joined(separator: ", "))")
         }
+        let pipeline = Pipeline(config: effective, jobs: jobs)
+        let plan: [PlannedUnit]
+        do { plan = try pipeline.plan() } catch { throw InputError("\(error)") }
+        let mine = shard.map { ShardPlan.units(of: $0, in: plan) } ?? plan
         let data = try Dataset.load(datasetName, directory: effective.dataDirectory)
-        let output = try ReportDirectory(out)
+        // A shard writes one file beside its siblings (perhaps on a shared disk): no report directory.
+        let output = try shard == nil ? ReportDirectory(out) : nil
         // A history file that is not ours is refused before hours of training, not after.
-        let store = try history.map { path -> HistoryStore in
-            do { return try HistoryStore(path: path, create: true) } catch { throw InputError("--history: \(error)") }
+        let historyStore = try history.map(openHistory)
+        let outURL = try output?.url ?? ShardOutput.directory(out)
+        let gitCommit = GitInfo.commit()
+        let store = UnitStore(out: outURL, configHash: try effective.hash(), bnlabVersion: bnlabVersion, gitCommit: gitCommit,
+                              registry: effective.registry)
+
+        // MARK: Resume
+        let progress = ProgressReporter(quiet: quiet)
+        var done = UnitResults()
+        if resume {
+            let (kept, skipped) = store.load(mine.map(\.id))
+            done = kept
+            progress.note("resuming: \(kept.count) of \(mine.count) units already done (kept in \(store.directory.path))"
+                          + (skipped > 0 ? "; \(skipped) kept by another bnlab build or unreadable, run again" : ""))
+        } else {
+            let kept = store.countStored(mine.map(\.id))
+            if kept > 0 {
+                progress.note("note: \(store.directory.path) holds \(kept) units an interrupted run of this config finished; "
+                              + "running them again (--resume would keep them)")
+            }
         }
 
         // MARK: Run
-        let progress = ProgressReporter(quiet: quiet)
         let interrupt = Interrupt()
         interrupt.install { progress.note("interrupted: stopping…") }
-        let pipeline = Pipeline(config: effective, jobs: jobs)
-        progress.note("bnlab run: profile \(effective.profile), studies \(effective.studies.joined(separator: ", ")), "
-                      + "\(pipeline.totalWork) units of work, \(jobs) job\(jobs == 1 ? "" : "s")")
+        let todo = mine.count - done.count
+        let share = shard.map { s in
+            let total = plan.reduce(0) { $0 + $1.cost }, part = mine.reduce(0) { $0 + $1.cost }
+            return String(format: ", shard %@ (%d of %d units, %.0f%% of the expected cost)", s.description, mine.count, plan.count,
+                          total > 0 ? 100 * part / total : 0)
+        } ?? ""
+        progress.note("bnlab run: profile \(effective.profile), studies \(effective.studies.joined(separator: ", "))\(share), "
+                      + "\(todo) units of work, \(jobs) job\(jobs == 1 ? "" : "s")")
+        let saveWarning = OnceFlag()
+        let start = Date()
         let results: RunResults
         var comparison: Comparison?
         do {
-            results = try pipeline.run(dataset: data, bnlabVersion: bnlabVersion, gitCommit: GitInfo.commit(),
-                                       machine: MachineInfo.description, progress: progress.update,
-                                       isCancelled: { interrupt.isSet })
+            let units = try pipeline.runUnits(only: Set(mine.map(\.id)), skipping: done, dataset: data, progress: progress.update,
+                                              isCancelled: { interrupt.isSet }) { record in
+                do { try store.save(record) } catch {
+                    if saveWarning.first() { progress.note("warning: cannot keep finished units for --resume: \(BNLab.userMessage(error))") }
+                }
+            }
             progress.finish()
+            let timings = RunResults.Timings(startedAt: ISO8601DateFormatter().string(from: start), machine: MachineInfo.description,
+                                             jobs: jobs, totalSeconds: Date().timeIntervalSince(start),
+                                             studies: units.studySeconds, runs: units.seconds)
+            if let shard {
+                let file = try ShardFile(bnlabVersion: bnlabVersion, gitCommit: gitCommit, shard: shard, config: effective,
+                                         dataset: Pipeline.info(data),
+                                         timings: .init(startedAt: timings.startedAt, machine: timings.machine, jobs: jobs,
+                                                        totalSeconds: timings.totalSeconds, studies: timings.studies),
+                                         units: mine.compactMap { units[$0.id] })
+                let url = try ShardOutput.write(file, into: outURL)
+                store.remove(mine.map(\.id))
+                progress.note(String(format: "wrote %@ (%d units, %.0f s)", url.path, file.units.count, timings.totalSeconds))
+                return
+            }
+            do {
+                results = try pipeline.assemble(units, dataset: Pipeline.info(data), bnlabVersion: bnlabVersion, gitCommit: gitCommit,
+                                                 timings: timings)
+            } catch let error as UnitsError { throw InputError("\(error)") }
 
             // MARK: Write (into the staging directory, then file by file into place)
-            let staging = try output.beginWriting()
-            try results.encoded().write(to: staging.appendingPathComponent("metrics.json"))
-            let configJSON = String(decoding: try JSONCoding.encoder().encode(effective), as: UTF8.self)
-            try Data(configJSON.utf8).write(to: staging.appendingPathComponent("config.json"))
-            comparison = baselineResults.map { Comparison.compare(baseline: $0, current: results) }
-            let trends = try store.map { try Self.record(results, in: $0, progress: progress) }
-            let options = ReportOptions(templatesDirectory: templatesDirectory, formats: imageFormats, singleFile: singleFile,
-                                        command: Self.reproducingCommand(out: out), configJSON: configJSON, comparison: comparison,
-                                        trends: trends)
-            try ReportWriter.write(results: results, baseline: baselineResults, options: options, to: staging,
-                                   isCancelled: { interrupt.isSet })
-            if interrupt.isSet { throw CancellationError() }
-            try output.commit()
+            comparison = try publishReport(results, baseline: baselineResults, templates: templatesDirectory!, formats: imageFormats,
+                                           singleFile: singleFile, command: Self.reproducingCommand(out: out), to: output!,
+                                           history: historyStore, progress: progress, interrupt: interrupt)
+            store.remove(plan.map(\.id))
         } catch is CancellationError {
-            output.discard()
             progress.finish()
-            stderrLine("interrupted: nothing was written; the previous report in \(out) is intact")
+            let kept = store.countStored(mine.map(\.id))
+            stderrLine("interrupted: nothing was written; " + (shard == nil ? "the previous report in \(out) is intact" : "no shard file")
+                       + (kept > 0 ? "; \(kept) finished unit\(kept == 1 ? " is" : "s are") kept: the same command with --resume runs only the rest" : ""))
             throw ExitCode(interrupt.exitCode)
-        } catch {
-            output.discard()
-            throw error
         }
         progress.note(String(format: "wrote %@/index.html in %@ (total %.0f s)", out,
                              ProgressReporter.clock(results.timings.totalSeconds), results.timings.totalSeconds))
@@ -124,17 +187,6 @@ struct Run: ParsableCommand {
             print(comparison.textTable())
             if comparison.failed { throw ExitCode(1) }
         }
-    }
-
-    /// Adds the run to the history and reads its trends back for the report.
-    static func record(_ results: RunResults, in store: HistoryStore, progress: ProgressReporter) throws -> HistoryTrends {
-        do {
-            let run = try store.add(results)
-            let trends = try HistoryTrends.read(from: store, configHash: run.configHash,
-                                                metrics: ReportWriter.headlineMetrics(of: results), machine: results.timings.machine)
-            progress.note("recorded run #\(run.id) in \(store.path) (\(trends.runs.count) with this configuration)")
-            return trends
-        } catch { throw InputError("--history: \(error)") }
     }
 
     /// Profile, then config file, then command-line flags; validated.

@@ -46,6 +46,16 @@ public struct RunResults: Codable, Sendable {
         public var studies: [String: Double]
         /// Wall time per unit of work, keyed "<study>/<label>".
         public var runs: [String: Double]
+
+        public init(startedAt: String, machine: String, jobs: Int, totalSeconds: Double, studies: [String: Double],
+                    runs: [String: Double]) {
+            self.startedAt = startedAt
+            self.machine = machine
+            self.jobs = jobs
+            self.totalSeconds = totalSeconds
+            self.studies = studies
+            self.runs = runs
+        }
     }
 
     public init(schemaVersion: Int, bnlabVersion: String, gitCommit: String?, config: PipelineConfig,

@@ -3,7 +3,8 @@ public protocol StudyUnit: Codable, Sendable {
     /// A stable name, unique within the study: its progress line and the key of its wall time in
     /// metrics.json (`<study>/<key>`).
     var key: String { get }
-    /// Expected cost relative to other units, for progress estimates (default 1).
+    /// Expected cost relative to other units (roughly seconds on one core), for progress estimates
+    /// and for balancing `--shard` (default 1).
     var cost: Double { get }
 }
 
