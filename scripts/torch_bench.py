@@ -54,9 +54,11 @@ def build(model, depth, norm):
         return Net(model == 'convnet-bn' and norm != 'none')
     if model == 'deep':
         return deep_norm_net(norm, depth)
-    # TO WIRE AT MERGE (lead): the activations study's `mlp-sigmoid`/`mlp-sigmoid-bn` and the
-    # recurrent study's `rnn`/`rnn-bn-step` (hidden 128, 28 rows), imported from the fixture
-    # scripts those branches add, so both sides train the same networks.
+    # TO WIRE AT MERGE (lead), importing the networks the fixture scripts of those branches check:
+    #   'mlp-sigmoid', 'mlp-sigmoid-bn': make_mlp_fixtures.MLP(bn=False/True) (branch act);
+    #   'rnn', 'rnn-bn-step' (and 'rnn-bn-shared', 'rnn-ln'): make_rnn_fixtures.PlainRNN /
+    #   NormalizedRNN(kind) (branch rnn), over the 28 image rows with hidden 128; their input is
+    #   [N, 28, 28] (x.squeeze(1)) if the module expects rows rather than images.
     raise SystemExit(f'torch_bench.py: unknown --model {model!r}')
 
 

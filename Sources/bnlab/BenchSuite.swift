@@ -44,8 +44,9 @@ enum BenchSuite {
         ("deep-6-bn-b8", "--model deep --depth 6 --norm batch --batch 8 --steps 1000 --warmup 100"),
         // TO WIRE AT MERGE (lead): the activations study's MLP (branch `act`, families
         // `mlp-sigmoid` / `mlp-sigmoid-bn`) and the recurrent study's RNN (branch `rnn`, families
-        // `rnn` / `rnn-bn-step`; also `rnn-bn-shared`, `rnn-ln`; hidden 128 over 28 rows). Uncomment
-        // once the families exist on main and scripts/torch_bench.py builds them (see its MODELS).
+        // `rnn` / `rnn-bn-step`; also `rnn-bn-shared`, `rnn-ln`; hidden 128 over 28 rows; `--hidden`
+        // comes with that branch's ModelOptions). Uncomment once the families exist on main and
+        // scripts/torch_bench.py's build() makes them (see its TO WIRE note).
         // ("mlp-sigmoid-b60", "--model mlp-sigmoid --batch 60 --steps 1000 --warmup 100"),
         // ("mlp-sigmoid-bn-b60", "--model mlp-sigmoid-bn --batch 60 --steps 1000 --warmup 100"),
         // ("rnn", "--model rnn --hidden 128"),
