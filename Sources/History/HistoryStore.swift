@@ -188,21 +188,48 @@ public final class HistoryStore {
         }
         // The header's application id (offset 68) and user version (offset 60), big-endian.
         func int32(at offset: Int) -> UInt32 { header[offset..<offset + 4].reduce(0) { $0 << 8 | UInt32($1) } }
-        let applicationID = int32(at: 68)
-        let userVersion = int32(at: 60)
-        // Someone else's database is refused from its header alone: SQLite is not even opened on
-        // it (opening a WAL database creates files beside it).
+        var applicationID = int32(at: 68)
+        var userVersion = int32(at: 60)
+        let pageSize = Int(header[16]) << 8 | Int(header[17])
+        let fm = FileManager.default
+        let size = (try? fm.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        // In WAL mode the newest header may still be in the -wal file (a job is writing, or one
+        // crashed before a checkpoint): then ask SQLite, read-only. Otherwise someone else's
+        // database is judged from its header alone, without opening SQLite on it.
+        let wal = (try? fm.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0
+        // A new empty database (one page: no table yet, e.g. from `sqlite3 FILE 'VACUUM'`, or one
+        // another job is creating this moment) may become a history.
+        var empty = wal == 0 && size <= (pageSize == 1 ? 65536 : pageSize)
+        if wal > 0 && (applicationID != HistorySchema.applicationID || userVersion < HistorySchema.version) {
+            (applicationID, userVersion, empty) = try pragmas(path)
+        }
         if applicationID != HistorySchema.applicationID {
-            // A new empty database (one page: no table yet, e.g. from `sqlite3 FILE 'VACUUM'`) may become a history.
-            let pageSize = Int(header[16]) << 8 | Int(header[17])
-            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
-            if applicationID == 0, let size, size <= (pageSize == 1 ? 65536 : pageSize) { return }
+            if applicationID == 0, empty { return }
             throw HistoryError(path: path, "is not a bnlab history (a SQLite database of another application); refusing to touch it")
         }
         if userVersion > HistorySchema.version {
             throw HistoryError(path: path, "was written by a newer bnlab (history schema v\(userVersion); this bnlab reads up to v\(HistorySchema.version))")
         }
         try checkIntegrity(path)
+    }
+
+    /// `PRAGMA application_id`, `user_version` and whether the schema is empty, through a read-only
+    /// connection that sees the WAL.
+    static func pragmas(_ path: String) throws(HistoryError) -> (UInt32, UInt32, empty: Bool) {
+        do {
+            var configuration = Configuration()
+            configuration.readonly = true
+            configuration.busyMode = .timeout(60)
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            defer { try? queue.close() }
+            return try queue.read { db in
+                (UInt32(truncatingIfNeeded: try Int.fetchOne(db, sql: "PRAGMA application_id") ?? 0),
+                 UInt32(truncatingIfNeeded: try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0),
+                 try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") == 0)
+            }
+        } catch {
+            throw HistoryError(path: path, "is corrupt or unreadable (\(describe(error))); refusing to write to it")
+        }
     }
 
     /// Refuses a damaged history before anything writes to it, reading through a read-only
@@ -215,10 +242,14 @@ public final class HistoryStore {
         do {
             var configuration = Configuration()
             configuration.readonly = true
+            // Another job may be creating or writing the file right now: wait for it, as writers do.
+            configuration.busyMode = .timeout(60)
             let queue = try DatabaseQueue(path: path, configuration: configuration)
             let problems = try queue.read { db in try String.fetchAll(db, sql: "PRAGMA quick_check(3)") }
             if problems != ["ok"] { problem = problems.first { !$0.hasPrefix("***") } ?? problems.first ?? "no answer" }
             try queue.close()
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
+            throw HistoryError(path: path, "is locked by another process (waited 60 s): \(describe(error))")
         } catch {
             problem = describe(error)
         }

@@ -16,14 +16,20 @@ struct Bench: ParsableCommand {
             it instead times evaluation-mode forward passes over the 10,000 test images (batches of 1000). \
             With --sweep N it trains N short independent runs through Trainer, --jobs at a time and then \
             one at a time, and reports both wall times and whether the results are bit-identical.
+            With --suite it runs every workload the studies train (BenchSuite.swift's table: deep CNNs \
+            of depth 6 and 12, other normalisations, tiny batches, the seed ConvNet; each at 1 and 2 \
+            threads), each in its own process, and prints one row per workload; scripts/compare.sh \
+            times the same table against PyTorch.
             Examples: bnlab bench --threads 1 --no-bn --json
+                      bnlab bench --model deep --depth 6 --norm group --threads 2
+                      bnlab bench --suite --only 'deep-6-bn'
                       bnlab bench --sweep 8 --jobs 2
             """)
 
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var data: DataOptions
 
-    @Flag(inversion: .prefixedNo, help: "With BatchNorm (--no-bn: the same network without it).")
+    @Flag(inversion: .prefixedNo, help: "With the model's normalisation (--no-bn: the same network without it, as --norm none).")
     var bn = true
     @Option(help: "Mini-batch size.") var batch: Int = 128
     @Option(help: "Timed steps.") var steps: Int = 200
@@ -37,6 +43,12 @@ struct Bench: ParsableCommand {
     @Option(help: "With --sweep: runs trained at once, each on one thread.") var jobs: Int = 2
     @Option(help: "With --sweep: training images per run (one epoch).") var sweepImages: Int = 6400
     @Flag(help: "Print one JSON object.") var json = false
+    @Flag(help: "Run every workload of the benchmark suite, each in its own process, and print a table.")
+    var suite = false
+    @Option(help: ArgumentHelp("With --suite: only the workloads whose name contains this.", valueName: "text"))
+    var only: String?
+    @Flag(help: "Print the suite's workloads as `name|bnlab arguments|torch_bench.py arguments` lines.")
+    var listSuite = false
 
     func validate() throws {
         guard batch >= 2 else { throw ValidationError("--batch must be at least 2") }
@@ -48,11 +60,13 @@ struct Bench: ParsableCommand {
     }
 
     func run() throws {
+        if listSuite { return print(BenchSuite.listing) }
+        if suite { return try runSuite() }
         Threads.set(sweep == nil ? threads : 1)
         let dataset = try data.load()
         let (train, test, normalization) = (dataset.train, dataset.test, dataset.normalization)
         let base = try modelOptions.spec(inputShape: [train.channels, train.height, train.width], classes: train.classCount)
-        let spec = base.withNorm(bn ? .batch : .none)
+        let spec = bn ? base : base.withNorm(.none)
         if let sweep {
             return try runSweep(sweep, spec: spec, dataset: dataset)
         }
@@ -104,6 +118,43 @@ struct Bench: ParsableCommand {
             if let peak { print(String(format: "peak_rss_mb=%.1f", peak)) }
         }
         if layerTimes && !inference { clock.report(steps: steps * repeats) }
+    }
+
+    // MARK: - Suite
+
+    /// Runs each workload as `bnlab bench <arguments> --json` in a child process (so each peak
+    /// memory is its own) and prints one row per workload.
+    private func runSuite() throws {
+        let chosen = BenchSuite.workloads.filter { only == nil || $0.name.contains(only!) }
+        guard !chosen.isEmpty else { throw ValidationError("--only '\(only ?? "")' matches no workload; see --list-suite") }
+        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        var rows: [SuiteRow] = []
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        if !json { print("workload              images/s   peak_MB  model") }
+        for w in chosen {
+            var arguments = ["bench"] + w.bnlab.split(separator: " ").map(String.init) + ["--json", "--repeats", "\(repeats)"]
+            if let directory = data.directory { arguments += ["--data", directory] }
+            let process = Process()
+            process.executableURL = executable
+            process.arguments = arguments
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            try process.run()
+            let output = pipe.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            guard process.terminationStatus == 0, let result = try? decoder.decode(SuiteResult.self, from: output) else {
+                throw ValidationError("workload \(w.name) (bnlab bench \(w.bnlab)) failed with status \(process.terminationStatus)")
+            }
+            let row = SuiteRow(name: w.name, arguments: w.bnlab, model: result.model,
+                               imagesPerSecond: result.imagesPerSecond, peakRssMb: result.peakRssMb)
+            rows.append(row)
+            if !json {
+                print(w.name.padding(toLength: 20, withPad: " ", startingAt: 0)
+                      + String(format: " %10.0f %9.0f  %@", row.imagesPerSecond, row.peakRssMb ?? Double.nan, row.model))
+            }
+        }
+        if json { printJSON(rows) }
     }
 
     // MARK: - Parallel sweep
@@ -192,6 +243,22 @@ private struct BenchOutput: Encodable {
     var batch: Int
     var mode: String
     var finalLoss: Float?
+    var peakRssMb: Double?
+}
+
+/// The part of a workload's `--json` object the suite reads.
+private struct SuiteResult: Decodable {
+    var imagesPerSecond: Double
+    var model: String
+    var peakRssMb: Double?
+}
+
+/// One row of `bnlab bench --suite --json`.
+private struct SuiteRow: Encodable {
+    var name: String
+    var arguments: String
+    var model: String
+    var imagesPerSecond: Double
     var peakRssMb: Double?
 }
 

@@ -205,6 +205,78 @@ import Testing
         }
     }
 
+    /// conv → norm → relu → conv → norm → relu with GroupNorm, LayerNorm or InstanceNorm2d
+    /// (affine; InstanceNorm with running statistics, so evaluation uses them).
+    static func normNet(_ kind: NormKind, _ rng: inout SeededGenerator) throws -> Sequential {
+        var layers: [(String, any Layer)] = []
+        for (i, inputs) in [2, 8].enumerated() {
+            layers.append(("conv\(i)", try Conv2d(inChannels: inputs, outChannels: 8, kernelSize: 3, padding: 1, rng: &rng)))
+            let norm: any Layer = switch kind {
+            case .group: GroupNorm(numGroups: 4, numChannels: 8)
+            case .layer: LayerNorm(normalizedShape: [8, 7, 6])
+            default: InstanceNorm2d(numFeatures: 8, affine: true, trackRunningStats: true)
+            }
+            layers.append(("norm\(i)", norm))
+            layers.append(("relu\(i)", ReLU()))
+        }
+        return try Sequential(layers)
+    }
+
+    /// GroupNorm, LayerNorm and InstanceNorm2d fused with their ReLU are bit-identical to the
+    /// layers one by one, forward and backward, on 1 and 2 threads.
+    @Test(arguments: [NormKind.group, .layer, .instance], [true, false])
+    func fusedNormPairsMatchTheLayersOneByOne(kind: NormKind, training: Bool) throws {
+        for threads in [1, 2] {
+            var rng = SeededGenerator(seed: 13)
+            let fused = try Self.normNet(kind, &rng)
+            rng = SeededGenerator(seed: 13)
+            let plain = try Self.normNet(kind, &rng)
+            for net in [fused, plain] {
+                for (name, p) in net.namedParameters() where name.hasPrefix("norm") {
+                    p.value = Tensor(shape: p.value.shape, data: (0..<p.value.count).map { Float($0 % 3) * 0.5 - 0.4 })
+                }
+                if training { net.train() } else { net.eval() }
+            }
+            let x = randomTensor([4, 2, 7, 6], &rng), dy = randomTensor([4, 8, 7, 6], &rng)
+            try Threads.with(threads) {
+                let y = fused.forward(x)
+                #expect(fused.fused == [1, 4])
+                var h = x
+                for (_, layer) in plain.layers { h = layer.forward(h) }
+                #expect(y == h)
+                #expect(y.data.contains(0) && y.data.contains { $0 > 0 })
+                let dx = fused.backward(dy)
+                var g = dy
+                for (_, layer) in plain.layers.reversed() { g = layer.backward(g) }
+                #expect(dx == g)
+                for ((name, a), (_, b)) in zip(fused.namedParameters(), plain.namedParameters()) {
+                    #expect(a.grad == b.grad, "\(name)")
+                }
+            }
+        }
+    }
+
+    /// A norm layer's output and gradients do not depend on the thread count (rows are whole to
+    /// one thread; γ and β gradients are summed in sample order).
+    @Test(arguments: [NormKind.group, .layer, .instance], [true, false])
+    func normLayersAreIndependentOfTheThreadCount(kind: NormKind, rectified: Bool) throws {
+        var results: [[Tensor]] = []
+        for threads in [1, 2, 3] {
+            var rng = SeededGenerator(seed: 14)
+            let net = try Self.normNet(kind, &rng)
+            let layer = try #require(net.child(named: "norm1"))
+            for (_, p) in layer.namedParameters() { p.value = randomTensor(p.value.shape, &rng) }
+            let x = randomTensor([5, 8, 7, 6], &rng), dy = randomTensor([5, 8, 7, 6], &rng)
+            try Threads.with(threads) {
+                let fusable = try #require(layer as? any ReLUFusable)
+                let y = fusable.forward(consuming: x, rectified: rectified)
+                let dx = layer.backward(dy)
+                results.append([y, dx] + layer.namedParameters().map(\.1.grad))
+            }
+        }
+        #expect(results[0] == results[1] && results[0] == results[2])
+    }
+
     /// Only a pair with a hooked layer (either one) runs unfused; every output, gradient and
     /// buffer stays bit-identical to the unhooked network, with and without gradient recording.
     @Test(arguments: [["relu0"], ["bn1"], ["bn0", "relu1"]])

@@ -1,7 +1,7 @@
 /// Group normalisation (Wu & He, 2018), as `torch.nn.GroupNorm`: the channels of each sample are
 /// split into `numGroups` groups, each standardised over its channels and spatial positions, then
 /// scaled and shifted per channel by `weight` and `bias` of shape `[C]`.
-public final class GroupNorm: Layer {
+public final class GroupNorm: Layer, ReLUFusable {
     public var isTraining = true
     public let numGroups: Int
     public let numChannels: Int
@@ -14,6 +14,7 @@ public final class GroupNorm: Layer {
     // MARK: cache for backward
     private var xhat = Tensor(zeros: [0])
     private var invstd = [Float]()      // [N · G]
+    private var rectified = false
 
     /// Creates the layer with PyTorch's defaults (`eps` 1e-5, affine).
     public init(numGroups: Int, numChannels: Int, eps: Float = 1e-5, affine: Bool = true) {
@@ -37,29 +38,41 @@ public final class GroupNorm: Layer {
         return (shape[0], shape[1], shape.dropFirst(2).reduce(1, *))
     }
 
+    /// Rows are (sample, group), each holding C/G channels × L positions contiguously.
+    private func kernel(_ n: Int, _ c: Int, _ l: Int) -> RowNormalization {
+        RowNormalization(samples: n, rowsPerSample: numGroups, length: c / numGroups * l,
+                         affine: weight == nil ? .none : .perChannel(planeLength: l))
+    }
+
     // x: [N, C, *]; returns the same shape
-    public func forward(_ x: Tensor) -> Tensor {
+    public func forward(_ x: Tensor) -> Tensor { forward(x, rectified: false) }
+
+    func forward(consuming x: consuming Tensor, rectified: Bool) -> Tensor { forward(x, rectified: rectified) }
+
+    /// `forward`, then `max(0, ·)` when `rectified`, in the same pass (`Sequential` fuses a
+    /// GroupNorm and its ReLU); `backward` then takes the gradient of the rectified output.
+    func forward(_ x: Tensor, rectified: Bool) -> Tensor {
         let (n, c, l) = dims(x.shape)
-        // rows are (sample, group), each holding C/G channels × L positions contiguously
-        let (h, stats) = RowStandardization.forward(x.data, rows: n * numGroups,
-                                                    length: c / numGroups * l, eps: eps)
-        let xhat = Tensor(shape: x.shape, data: h)
-        (self.xhat, invstd) = GradientMode.isEnabled ? (xhat, stats.invstd) : (Tensor(zeros: [0]), [])   // no_grad: keep nothing
-        guard let weight, let bias else { return xhat }
-        return Tensor(shape: x.shape, data: ChannelAffine.forward(
-            h, gamma: weight.value.data, beta: bias.value.data, n: n, c: c, l: l))
+        let (y, xhat, stats) = kernel(n, c, l).forward(x, gamma: weight?.value.data, beta: bias?.value.data,
+                                                       eps: eps, rectified: rectified)
+        (self.xhat, invstd, self.rectified) = (xhat, stats.invstd, rectified)   // no_grad: xhat is empty
+        return y
     }
 
     // dy: like x; returns dx
     public func backward(_ dy: Tensor) -> Tensor {
         precondition(dy.shape == xhat.shape, "GroupNorm.backward: dy \(dy.shape) vs x \(xhat.shape)")
         let (n, c, l) = dims(dy.shape)
-        var g = dy.data
+        let (dx, dgamma, dbeta) = kernel(n, c, l).backward(dy, xhat: xhat, invstd: invstd, gamma: weight?.value.data,
+                                                    beta: bias?.value.data, rectified: rectified)
+        // dγ = Σ dy·x̂, dβ = Σ dy over the batch
         if let weight, let bias {
-            g = ChannelAffine.backward(dy.data, xhat: xhat.data, weight: weight, bias: bias, n: n, c: c, l: l)
+            for ch in 0..<c {
+                // frozen parameters are left alone (requires_grad = False)
+                if weight.requiresGrad { weight.grad.data[ch] += dgamma[ch] }
+                if bias.requiresGrad { bias.grad.data[ch] += dbeta[ch] }
+            }
         }
-        let dx = RowStandardization.backward(g, xhat: xhat.data, invstd: invstd,
-                                             rows: n * numGroups, length: c / numGroups * l)
-        return Tensor(shape: dy.shape, data: dx)
+        return dx
     }
 }

@@ -5,7 +5,7 @@
 /// training updates `running_mean`/`running_var` with the batch average of the per-instance mean
 /// and unbiased variance (momentum `nil` means 0, no update, as PyTorch), and evaluation mode
 /// normalises with them; like PyTorch, `num_batches_tracked` is registered but never incremented.
-public final class InstanceNorm2d: Layer {
+public final class InstanceNorm2d: Layer, ReLUFusable {
     public var isTraining = true
     public let numFeatures: Int
     public let eps: Float
@@ -23,6 +23,7 @@ public final class InstanceNorm2d: Layer {
     private var xhat = Tensor(zeros: [0])
     private var invstd = [Float]()      // [N · C]
     private var usedRunningStatistics = false
+    private var rectified = false
 
     /// Creates the layer with PyTorch's defaults (`eps` 1e-5, `momentum` 0.1, no affine, no running stats).
     public init(numFeatures: Int, eps: Float = 1e-5, momentum: Float? = 0.1,
@@ -49,8 +50,19 @@ public final class InstanceNorm2d: Layer {
                 ("num_batches_tracked", numBatchesTracked)]
     }
 
+    /// Rows are (sample, channel), each normalised over its H·W positions.
+    private func kernel(_ n: Int, _ c: Int, _ l: Int) -> RowNormalization {
+        RowNormalization(samples: n, rowsPerSample: c, length: l, affine: weight == nil ? .none : .perChannel(planeLength: l))
+    }
+
     // x: [N, C, H, W]; returns the same shape
-    public func forward(_ x: Tensor) -> Tensor {
+    public func forward(_ x: Tensor) -> Tensor { forward(x, rectified: false) }
+
+    func forward(consuming x: consuming Tensor, rectified: Bool) -> Tensor { forward(x, rectified: rectified) }
+
+    /// `forward`, then `max(0, ·)` when `rectified`, in the same pass (`Sequential` fuses an
+    /// InstanceNorm2d and its ReLU); `backward` then takes the gradient of the rectified output.
+    func forward(_ x: Tensor, rectified: Bool) -> Tensor {
         precondition(x.rank == 4 && x.shape[1] == numFeatures,
                      "InstanceNorm2d(\(numFeatures)): unexpected input shape \(x.shape)")
         let (n, c, l) = (x.shape[0], x.shape[1], x.shape[2] * x.shape[3])
@@ -60,9 +72,9 @@ public final class InstanceNorm2d: Layer {
             let rows = (0..<n * c)
             fixed = (rows.map { runningMean.value.data[$0 % c] }, rows.map { runningVar.value.data[$0 % c] })
         }
-        let (h, stats) = RowStandardization.forward(x.data, rows: n * c, length: l, eps: eps, fixed: fixed)
-        let xhat = Tensor(shape: x.shape, data: h)
-        (self.xhat, invstd) = GradientMode.isEnabled ? (xhat, stats.invstd) : (Tensor(zeros: [0]), [])   // no_grad: keep nothing
+        let (y, xhat, stats) = kernel(n, c, l).forward(x, gamma: weight?.value.data, beta: bias?.value.data,
+                                                       eps: eps, rectified: rectified, fixed: fixed)
+        (self.xhat, invstd, self.rectified) = (xhat, stats.invstd, rectified)   // no_grad: xhat is empty
 
         if isTraining, let runningMean, let runningVar {
             // running ← (1 − f)·running + f·mean over samples of the per-instance statistics
@@ -78,22 +90,24 @@ public final class InstanceNorm2d: Layer {
                 runningVar.value.data[ch] = (1 - f) * runningVar.value.data[ch] + f * Float(v / Double(n))
             }
         }
-
-        guard let weight, let bias else { return xhat }
-        return Tensor(shape: x.shape, data: ChannelAffine.forward(
-            h, gamma: weight.value.data, beta: bias.value.data, n: n, c: c, l: l))
+        return y
     }
 
     // dy: [N, C, H, W]; returns dx
     public func backward(_ dy: Tensor) -> Tensor {
         precondition(dy.shape == xhat.shape, "InstanceNorm2d.backward: dy \(dy.shape) vs x \(xhat.shape)")
         let (n, c, l) = (dy.shape[0], dy.shape[1], dy.shape[2] * dy.shape[3])
-        var g = dy.data
+        let (dx, dgamma, dbeta) = kernel(n, c, l).backward(dy, xhat: xhat, invstd: invstd, gamma: weight?.value.data,
+                                                    beta: bias?.value.data, rectified: rectified,
+                                                           fixed: usedRunningStatistics)
+        // dγ = Σ dy·x̂, dβ = Σ dy over the batch
         if let weight, let bias {
-            g = ChannelAffine.backward(dy.data, xhat: xhat.data, weight: weight, bias: bias, n: n, c: c, l: l)
+            for ch in 0..<c {
+                // frozen parameters are left alone (requires_grad = False)
+                if weight.requiresGrad { weight.grad.data[ch] += dgamma[ch] }
+                if bias.requiresGrad { bias.grad.data[ch] += dbeta[ch] }
+            }
         }
-        let dx = RowStandardization.backward(g, xhat: xhat.data, invstd: invstd, rows: n * c, length: l,
-                                             fixed: usedRunningStatistics)
-        return Tensor(shape: dy.shape, data: dx)
+        return dx
     }
 }

@@ -1,7 +1,7 @@
 /// Layer normalisation over the trailing `normalizedShape` dims (Ba et al., 2016), as
 /// `torch.nn.LayerNorm`: each sample is standardised with its own mean and biased variance,
 /// then scaled and shifted elementwise by `weight` and `bias` of shape `normalizedShape`.
-public final class LayerNorm: Layer {
+public final class LayerNorm: Layer, ReLUFusable {
     public var isTraining = true
     public let normalizedShape: [Int]
     public let eps: Float
@@ -13,6 +13,7 @@ public final class LayerNorm: Layer {
     // MARK: cache for backward
     private var xhat = Tensor(zeros: [0])
     private var invstd = [Float]()
+    private var rectified = false
 
     /// Creates the layer with PyTorch's defaults (`eps` 1e-5, elementwise affine).
     public init(normalizedShape: [Int], eps: Float = 1e-5, elementwiseAffine: Bool = true) {
@@ -38,23 +39,23 @@ public final class LayerNorm: Layer {
         return (shape.reduce(1, *) / d, d)
     }
 
+    /// Rows are the samples (every leading index), each normalised over its D elements.
+    private func kernel(_ rows: Int, _ d: Int) -> RowNormalization {
+        RowNormalization(samples: rows, rowsPerSample: 1, length: d, affine: weight == nil ? .none : .perElement)
+    }
+
     // x: [..., *normalizedShape]; returns the same shape
-    public func forward(_ x: Tensor) -> Tensor {
+    public func forward(_ x: Tensor) -> Tensor { forward(x, rectified: false) }
+
+    func forward(consuming x: consuming Tensor, rectified: Bool) -> Tensor { forward(x, rectified: rectified) }
+
+    /// `forward`, then `max(0, ·)` when `rectified`, in the same pass (`Sequential` fuses a
+    /// LayerNorm and its ReLU); `backward` then takes the gradient of the rectified output.
+    func forward(_ x: Tensor, rectified: Bool) -> Tensor {
         let (rows, d) = dims(x.shape)
-        let (h, stats) = RowStandardization.forward(x.data, rows: rows, length: d, eps: eps)
-        let xhat = Tensor(shape: x.shape, data: h)
-        (self.xhat, invstd) = GradientMode.isEnabled ? (xhat, stats.invstd) : (Tensor(zeros: [0]), [])   // no_grad: keep nothing
-        guard let weight, let bias else { return xhat }
-        var y = xhat
-        y.data.withUnsafeMutableBufferPointer { yp in
-            weight.value.data.withUnsafeBufferPointer { g in
-                bias.value.data.withUnsafeBufferPointer { b in
-                    for r in 0..<rows {
-                        for j in 0..<d { yp[r * d + j] = g[j] * yp[r * d + j] + b[j] }
-                    }
-                }
-            }
-        }
+        let (y, xhat, stats) = kernel(rows, d).forward(x, gamma: weight?.value.data, beta: bias?.value.data, eps: eps,
+                                                    rectified: rectified)
+        (self.xhat, invstd, self.rectified) = (xhat, stats.invstd, rectified)   // no_grad: xhat is empty
         return y
     }
 
@@ -62,31 +63,16 @@ public final class LayerNorm: Layer {
     public func backward(_ dy: Tensor) -> Tensor {
         precondition(dy.shape == xhat.shape, "LayerNorm.backward: dy \(dy.shape) vs x \(xhat.shape)")
         let (rows, d) = dims(dy.shape)
-        var g = dy.data                                  // becomes dL/dx̂ = dy · γ
+        let (dx, dgamma, dbeta) = kernel(rows, d).backward(dy, xhat: xhat, invstd: invstd, gamma: weight?.value.data,
+                                                    beta: bias?.value.data, rectified: rectified)
+        // dγ = Σ dy·x̂, dβ = Σ dy over the batch
         if let weight, let bias {
-            dy.data.withUnsafeBufferPointer { gp in
-                xhat.data.withUnsafeBufferPointer { hp in
-                    weight.grad.data.withUnsafeMutableBufferPointer { dw in
-                        bias.grad.data.withUnsafeMutableBufferPointer { db in
-                            // dγ = Σ dy·x̂, dβ = Σ dy (frozen ones are left alone)
-                            let (w, b) = (weight.requiresGrad, bias.requiresGrad)
-                            for r in 0..<rows {
-                                for j in 0..<d {
-                                    if w { dw[j] += gp[r * d + j] * hp[r * d + j] }
-                                    if b { db[j] += gp[r * d + j] }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            g.withUnsafeMutableBufferPointer { gp in
-                weight.value.data.withUnsafeBufferPointer { w in
-                    for r in 0..<rows { for j in 0..<d { gp[r * d + j] *= w[j] } }
-                }
+            for j in 0..<d {
+                // frozen parameters are left alone (requires_grad = False)
+                if weight.requiresGrad { weight.grad.data[j] += dgamma[j] }
+                if bias.requiresGrad { bias.grad.data[j] += dbeta[j] }
             }
         }
-        let dx = RowStandardization.backward(g, xhat: xhat.data, invstd: invstd, rows: rows, length: d)
-        return Tensor(shape: dy.shape, data: dx)
+        return dx
     }
 }
