@@ -12,17 +12,7 @@ extension Comparison {
              ReportFormat.change(row), ReportFormat.verdict(row.verdict)]
         }
         var out: [String] = []
-        if !body.isEmpty {
-            let widths = header.indices.map { i in ([header] + body).map { $0[i].count }.max() ?? 0 }
-            func line(_ cells: [String]) -> String {
-                cells.enumerated().map { i, c in
-                    i == 0 ? c.padding(toLength: widths[i], withPad: " ", startingAt: 0)
-                           : String(repeating: " ", count: widths[i] - c.count) + c
-                }.joined(separator: "  ")
-            }
-            out = [line(header), String(repeating: "-", count: widths.reduce(0, +) + 2 * (widths.count - 1))]
-            out += body.map(line)
-        }
+        if !body.isEmpty { out.append(bnlab.textTable(header: header, rows: body, rightAligned: [1, 2, 3, 4])) }
         if !all, !steadyRows.isEmpty {
             out.append("(\(steadyRows.count) more row\(steadyRows.count == 1 ? "" : "s") unchanged or within tolerance; --all lists them)")
         }
