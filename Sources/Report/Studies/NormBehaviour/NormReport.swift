@@ -41,6 +41,13 @@ enum NormReport {
             let span = max(hi - lo, 0.01)
             ax.yLimits = max(0, lo - 0.6 * span)...min(1, hi + 0.15 * span)
         }
+        seedBars(&ax, categories: categories, series: series, dotColor: .white, dotSize: 4)
+    }
+
+    /// The bars of `bars` without choosing the y range: bar = mean over seeds, line = ± one
+    /// standard deviation, dots = the seeds (in `dotColor`).
+    static func seedBars(_ ax: inout Axes, categories: [String], series: [(label: String, color: Color, values: [SeedSpread])],
+                         dotColor: Color, dotSize: Double) {
         ax.bars(categories: categories, series: series.map { (label: Optional($0.label), values: $0.values.map { $0.mean ?? .nan }) },
                 colors: series.map(\.color))
         let w = 0.8 / Double(max(1, series.count))
@@ -53,7 +60,7 @@ enum NormReport {
             }
             var px: [Double] = [], py: [Double] = []
             for (j, v) in item.values.enumerated() { for value in v.values { px.append(xs[j]); py.append(value) } }
-            if !px.isEmpty { ax.markers(x: px, y: py, marker: .circle, color: .white, size: 4) }
+            if !px.isEmpty { ax.markers(x: px, y: py, marker: .circle, color: dotColor, size: dotSize) }
         }
     }
 }

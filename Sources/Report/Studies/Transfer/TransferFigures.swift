@@ -102,19 +102,6 @@ enum TransferFigures {
             }
         }
         ax.yLimits = 0...max(top.isFinite ? top * 1.15 : 1, 1e-3)
-        ax.bars(categories: categories, series: series.map { (label: Optional($0.label), values: $0.values.map { $0.mean ?? .nan }) },
-                colors: series.map(\.color))
-        let w = 0.8 / Double(max(1, series.count))
-        for (s, item) in series.enumerated() {
-            let xs = categories.indices.map { Double($0) - 0.4 + (Double(s) + 0.5) * w }
-            let withStd = item.values.indices.filter { item.values[$0].std != nil && item.values[$0].mean != nil }
-            if !withStd.isEmpty {
-                ax.line(x: withStd.map { xs[$0] }, y: withStd.map { item.values[$0].mean! }, color: .ink, width: 0,
-                        errors: withStd.map { item.values[$0].std! })
-            }
-            var px: [Double] = [], py: [Double] = []
-            for (j, v) in item.values.enumerated() { for value in v.values { px.append(xs[j]); py.append(value) } }
-            if !px.isEmpty { ax.markers(x: px, y: py, marker: .circle, color: .ink, size: 3.5) }
-        }
+        NormReport.seedBars(&ax, categories: categories, series: series, dotColor: .ink, dotSize: 3.5)
     }
 }
