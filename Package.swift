@@ -19,9 +19,11 @@ let package = Package(
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // glibc's vector math (exp, tanh four lanes at a time); glibc has no pkg-config file
+        .systemLibrary(name: "CLibmvec", providers: [.apt(["libc6-dev"])]),
 
         // MARK: - Modules
-        .target(name: "Engine", dependencies: ["CBLAS"],
+        .target(name: "Engine", dependencies: ["CBLAS", "CLibmvec"],
                 swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
         .target(name: "Datasets", dependencies: ["Engine", "CZlib"]),
         .target(name: "Charts", dependencies: ["CCairo", "CPNG", "CZlib"]),

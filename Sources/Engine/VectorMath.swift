@@ -101,3 +101,13 @@ func rectifiedSums(_ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ count
     }
     return (sd, sdc)
 }
+
+/// d[j] += Σ_r g[r·columns + j]: a bias gradient from a row-major `[rows, columns]` gradient,
+/// row after row, so each d[j] adds its rows in order (the same sums as the loop over r then j).
+@inline(__always)
+func addColumnSums(_ g: UnsafePointer<Float>, rows: Int, columns: Int, into d: UnsafeMutablePointer<Float>) {
+    for r in 0..<rows {
+        let row = g + r * columns
+        for j in 0..<columns { d[j] += row[j] }
+    }
+}

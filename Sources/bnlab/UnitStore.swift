@@ -93,7 +93,8 @@ struct UnitStore: Sendable {
     /// not `ProcessInfo.hostName`, which may ask DNS.)
     static let processTag: String = {
         var name = [CChar](repeating: 0, count: 256)
-        let host = gethostname(&name, name.count) == 0 ? String(cString: name) : "host"
+        let host = gethostname(&name, name.count) == 0
+            ? String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : "host"
         return safeName(host) + "-\(getpid())"
     }()
 

@@ -30,7 +30,7 @@ import TestSupport
     @Test func twinsShareInitialWeights() throws {
         var r1 = SeededGenerator(seed: 9), r2 = SeededGenerator(seed: 9)
         let bn = try ModelSpec(family: .deep, inputShape: [1, 12, 12], depth: 4, norm: .batch).build(rng: &r1)
-        let plain = try ModelSpec(family: .deep, inputShape: [1, 12, 12], depth: 4, norm: .none).build(rng: &r2)
+        let plain = try ModelSpec(family: .deep, inputShape: [1, 12, 12], depth: 4, norm: NormKind.none).build(rng: &r2)
         let convs = { (m: Sequential) in m.namedParameters().filter { $0.1.value.rank == 4 || $0.1.value.rank == 2 }.map(\.1.value) }
         #expect(convs(bn) == convs(plain))
         #expect(convs(bn).count == 5)

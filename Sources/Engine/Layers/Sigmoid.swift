@@ -17,7 +17,8 @@ public final class Sigmoid: Layer {
             x.data.withUnsafeBufferPointer { xb in
                 let p = xb.baseAddress!
                 parallelChunks(xb.count) { _, range in
-                    for i in range { y[i] = 1 / (1 + exp(-p[i])) }   // exp(∞) = ∞ → 0, exp(−∞) = 0 → 1, NaN stays NaN
+                    // exp(∞) = ∞ → 0, exp(−∞) = 0 → 1, NaN stays NaN
+                    vectorSigmoid(p + range.lowerBound, y + range.lowerBound, range.count)
                 }
             }
         }

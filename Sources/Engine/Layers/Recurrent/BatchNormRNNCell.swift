@@ -23,8 +23,8 @@ public final class BatchNormRNNCell: Module, RecurrentCell {
         bn.forward(rnnCell.forward(x, h), step: t)
     }
 
-    public func backward(_ dhNext: Tensor) -> (dx: Tensor, dhPrev: Tensor) {
-        rnnCell.backward(bn.backward(dhNext))
+    public func backward(_ dhNext: Tensor, inputGradient: Bool) -> (dx: Tensor?, dhPrev: Tensor) {
+        rnnCell.backward(bn.backward(dhNext), inputGradient: inputGradient)
     }
 
     public func clearHistory() {

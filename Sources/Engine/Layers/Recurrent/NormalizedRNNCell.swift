@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#else
-import Darwin
-#endif
-
 /// A tanh RNN step that normalises its input-to-hidden and hidden-to-hidden terms separately:
 /// h' = tanh(N_hh(h · W_hhᵀ) + N_ih(x · W_ihᵀ) + b).
 ///
@@ -105,9 +99,10 @@ public final class NormalizedRNNCell: Module, RecurrentCell {
         z.data.withUnsafeMutableBufferPointer { zp in
             zi.data.withUnsafeBufferPointer { ip in
                 for r in 0..<n {
-                    for j in 0..<hs { let k = r * hs + j; zp[k] = tanhf(zp[k] + ip[k] + b[j]) }
+                    for j in 0..<hs { let k = r * hs + j; zp[k] = zp[k] + ip[k] + b[j] }
                 }
             }
+            vectorTanh(zp.baseAddress!, zp.baseAddress!, zp.count)
         }
         if isTraining && GradientMode.isEnabled { stack.append(Step(x: x, h: h, hNew: z.data)) }
         return z
@@ -116,22 +111,29 @@ public final class NormalizedRNNCell: Module, RecurrentCell {
     // MARK: - Backward
 
     // dhNext: [N, H]; returns dx: [N, I], dhPrev: [N, H]
-    public func backward(_ dhNext: Tensor) -> (dx: Tensor, dhPrev: Tensor) {
+    public func backward(_ dhNext: Tensor, inputGradient: Bool) -> (dx: Tensor?, dhPrev: Tensor) {
         precondition(!stack.isEmpty, "NormalizedRNNCell.backward without a cached forward step")
         let step = stack.removeLast()
         let (n, hs, i) = (step.x.shape[0], hiddenSize, inputSize)
         precondition(dhNext.shape == [n, hs], "NormalizedRNNCell.backward: dh \(dhNext.shape), expected \([n, hs])")
         // dz = dh' ⊙ (1 − h'²); db = Σ_rows dz; the terms' gradients through their normalisations
         var dz = dhNext
-        for k in 0..<dz.count { let y = step.hNew[k]; dz.data[k] *= 1 - y * y }
-        for r in 0..<n { for j in 0..<hs { bias.grad.data[j] += dz.data[r * hs + j] } }
+        dz.data.withUnsafeMutableBufferPointer { g in
+            step.hNew.withUnsafeBufferPointer { y in
+                for k in 0..<g.count { g[k] *= 1 - y[k] * y[k] }
+            }
+            bias.grad.data.withUnsafeMutableBufferPointer { db in
+                addColumnSums(g.baseAddress!, rows: n, columns: hs, into: db.baseAddress!)
+            }
+        }
         // the normalisations pop in the reverse of the order forward pushed them
         let da = normIH.backward(dz)
         let dc = normHH.backward(dz)
-        var dx = Tensor(zeros: [n, i]), dh = Tensor(zeros: [n, hs])
+        var dx: Tensor? = nil, dh = Tensor(zeros: [n, hs])
         // dW_ih += daᵀ·x, dx = da·W_ih; dW_hh += dcᵀ·h, dh = dc·W_hh
         for (g, input, w, width, out) in [(da, step.x, weightIH, i, 0), (dc, step.h, weightHH, hs, 1)] {
-            var d = Tensor(zeros: [n, width])
+            let wanted = out == 1 || inputGradient
+            var d = Tensor(zeros: wanted ? [n, width] : [0])
             g.data.withUnsafeBufferPointer { gp in
                 input.data.withUnsafeBufferPointer { xp in
                     w.grad.data.withUnsafeMutableBufferPointer { dw in
@@ -139,6 +141,7 @@ public final class NormalizedRNNCell: Module, RecurrentCell {
                                    b: xp.baseAddress!, ldb: width, beta: 1, c: dw.baseAddress!, ldc: width)
                     }
                 }
+                guard wanted else { return }
                 w.value.data.withUnsafeBufferPointer { wp in
                     d.data.withUnsafeMutableBufferPointer { dp in
                         BLAS.sgemm(m: n, n: width, k: hs, a: gp.baseAddress!, lda: hs, b: wp.baseAddress!, ldb: width,
@@ -146,7 +149,7 @@ public final class NormalizedRNNCell: Module, RecurrentCell {
                     }
                 }
             }
-            if out == 0 { dx = d } else { dh = d }
+            if out == 1 { dh = d } else if wanted { dx = d }
         }
         return (dx, dh)
     }

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#else
-import Darwin
-#endif
-
 /// An Elman RNN cell with tanh, as `torch.nn.RNNCell`:
 /// h' = tanh(x · W_ihᵀ + b_ih + h · W_hhᵀ + b_hh).
 ///
@@ -66,12 +60,15 @@ public final class RNNCell: Module {
 
         // z = b_ih + b_hh (broadcast over rows), then z += x·W_ihᵀ + h·W_hhᵀ, h' = tanh(z)
         var z = Tensor(zeros: [n, hs])
-        if let biasIH, let biasHH {
-            for r in 0..<n {
-                for j in 0..<hs { z.data[r * hs + j] = biasIH.value.data[j] + biasHH.value.data[j] }
-            }
-        }
         z.data.withUnsafeMutableBufferPointer { zp in
+            if let biasIH, let biasHH {
+                biasIH.value.data.withUnsafeBufferPointer { bi in
+                    biasHH.value.data.withUnsafeBufferPointer { bh in
+                        for j in 0..<hs { zp[j] = bi[j] + bh[j] }
+                    }
+                }
+                for r in 1..<max(n, 1) { (zp.baseAddress! + r * hs).update(from: zp.baseAddress!, count: hs) }
+            }
             x.data.withUnsafeBufferPointer { xp in
                 weightIH.value.data.withUnsafeBufferPointer { w in
                     BLAS.sgemm(transB: true, m: n, n: hs, k: i, a: xp.baseAddress!, lda: i,
@@ -84,7 +81,7 @@ public final class RNNCell: Module {
                                b: w.baseAddress!, ldb: hs, beta: 1, c: zp.baseAddress!, ldc: hs)
                 }
             }
-            for k in 0..<zp.count { zp[k] = tanhf(zp[k]) }
+            vectorTanh(zp.baseAddress!, zp.baseAddress!, zp.count)
         }
         if isTraining && GradientMode.isEnabled { stack.append(Step(x: x, h: h, hNew: z)) }
         return z
@@ -92,28 +89,31 @@ public final class RNNCell: Module {
 
     // MARK: - Backward
 
-    /// Pops the latest step, adds its parameter gradients, and returns dL/dx and dL/dh for it.
-    /// `dhNext` is the total gradient reaching h' (from the loss at this step and from step t+1).
+    /// Pops the latest step, adds its parameter gradients, and returns dL/dx (nil when
+    /// `inputGradient` is false: a first layer's input needs none) and dL/dh for it. `dhNext` is
+    /// the total gradient reaching h' (from the loss at this step and from step t+1).
     // dhNext: [N, H]; returns dx: [N, I], dhPrev: [N, H]
-    public func backward(_ dhNext: Tensor) -> (dx: Tensor, dhPrev: Tensor) {
+    public func backward(_ dhNext: Tensor, inputGradient: Bool) -> (dx: Tensor?, dhPrev: Tensor) {
         precondition(!stack.isEmpty, "RNNCell.backward without a cached forward step")
         let step = stack.removeLast()
         let n = step.x.shape[0], hs = hiddenSize, i = inputSize
         precondition(dhNext.shape == [n, hs], "RNNCell.backward: dh \(dhNext.shape), expected \([n, hs])")
 
-        // dz = dh' ⊙ (1 − h'²)
+        // dz = dh' ⊙ (1 − h'²); db_ih = db_hh = Σ_rows dz
         var dz = dhNext
-        for k in 0..<dz.count { let y = step.hNew.data[k]; dz.data[k] *= 1 - y * y }
-        if let biasIH, let biasHH {
-            for r in 0..<n {
-                for j in 0..<hs {
-                    biasIH.grad.data[j] += dz.data[r * hs + j]
-                    biasHH.grad.data[j] += dz.data[r * hs + j]
+        dz.data.withUnsafeMutableBufferPointer { g in
+            step.hNew.data.withUnsafeBufferPointer { y in
+                for k in 0..<g.count { g[k] *= 1 - y[k] * y[k] }
+            }
+            for bias in [biasIH, biasHH].compactMap({ $0 }) {
+                bias.grad.data.withUnsafeMutableBufferPointer { db in
+                    addColumnSums(g.baseAddress!, rows: n, columns: hs, into: db.baseAddress!)
                 }
             }
         }
 
-        var dx = Tensor(zeros: [n, i]), dh = Tensor(zeros: [n, hs])
+        var dx: Tensor? = inputGradient ? Tensor(zeros: [n, i]) : nil
+        var dh = Tensor(zeros: [n, hs])
         dz.data.withUnsafeBufferPointer { g in
             let g = g.baseAddress!
             // dW_ih += dzᵀ · x,  dW_hh += dzᵀ · h
@@ -130,10 +130,12 @@ public final class RNNCell: Module {
                 }
             }
             // dx = dz · W_ih,  dh = dz · W_hh
-            weightIH.value.data.withUnsafeBufferPointer { w in
-                dx.data.withUnsafeMutableBufferPointer { d in
-                    BLAS.sgemm(m: n, n: i, k: hs, a: g, lda: hs, b: w.baseAddress!, ldb: i,
-                               c: d.baseAddress!, ldc: i)
+            if dx != nil {
+                weightIH.value.data.withUnsafeBufferPointer { w in
+                    dx!.data.withUnsafeMutableBufferPointer { d in
+                        BLAS.sgemm(m: n, n: i, k: hs, a: g, lda: hs, b: w.baseAddress!, ldb: i,
+                                   c: d.baseAddress!, ldc: i)
+                    }
                 }
             }
             weightHH.value.data.withUnsafeBufferPointer { w in
@@ -144,5 +146,12 @@ public final class RNNCell: Module {
             }
         }
         return (dx, dh)
+    }
+
+    /// `backward(_:inputGradient:)` with dL/dx.
+    // dhNext: [N, H]; returns dx: [N, I], dhPrev: [N, H]
+    public func backward(_ dhNext: Tensor) -> (dx: Tensor, dhPrev: Tensor) {
+        let (dx, dh) = backward(dhNext, inputGradient: true)
+        return (dx!, dh)
     }
 }

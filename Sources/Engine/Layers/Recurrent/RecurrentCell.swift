@@ -10,9 +10,10 @@ public protocol RecurrentCell: Module {
     /// Step `t` (0-based); `h == nil` is a zero initial state.
     // x: [N, I]; h: [N, H]; returns h': [N, H]
     func forward(_ x: Tensor, _ h: Tensor?, step t: Int) -> Tensor
-    /// Pops the latest step; `dhNext` is the total gradient reaching its output h'.
+    /// Pops the latest step; `dhNext` is the total gradient reaching its output h'. dL/dx is nil
+    /// when `inputGradient` is false (a first layer's input needs none).
     // dhNext: [N, H]; returns dx: [N, I], dhPrev: [N, H]
-    func backward(_ dhNext: Tensor) -> (dx: Tensor, dhPrev: Tensor)
+    func backward(_ dhNext: Tensor, inputGradient: Bool) -> (dx: Tensor?, dhPrev: Tensor)
     /// Drops every cached step.
     func clearHistory()
 }

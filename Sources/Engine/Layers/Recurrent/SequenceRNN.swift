@@ -95,9 +95,9 @@ public final class SequenceRNN: Layer {
         var dh = dy
         for t in (0..<steps).reversed() {
             hiddenGradientObserver?(t + 1, dh)
-            let (dxt, dhPrev) = cell.backward(dh)
+            let (dxt, dhPrev) = cell.backward(dh, inputGradient: computesInputGradient)
             dh = dhPrev
-            guard computesInputGradient else { continue }
+            guard let dxt else { continue }
             for r in 0..<n {
                 for k in 0..<d {
                     let s = permutation.map { $0[t * d + k] } ?? ((k / w) * h * w + t * w + k % w)
