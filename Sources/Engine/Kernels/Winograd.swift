@@ -226,22 +226,26 @@ final class WinogradConvolution {
         }
     }
 
-    /// weightGrad[o][c] += Gᵀ dU[·][o][c] G.
+    /// weightGrad[o][c] += Gᵀ dU[·][o][c] G, for eight (o, c) pairs at a time (lane k: pair k).
     private func addFilterGradient(_ du: UnsafePointer<Float>, into dw: UnsafeMutablePointer<Float>) {
         let pairs = outChannels * inChannels
-        var columns = [SIMD4<Float>](repeating: .zero, count: 6)
-        for pair in 0..<pairs {
-            // Gᵀ dU, one column of dU at a time: columns[j][i] = (Gᵀ dU)[i][j]
-            for j in 0..<6 {
-                var d = SIMD8<Float>()
-                for i in 0..<6 { d[i] = du[(i * 6 + j) * pairs + pair] }
-                columns[j] = kernelTransformAdjoint(d)
-            }
-            for i in 0..<3 {
-                var d = SIMD8<Float>()
-                for j in 0..<6 { d[j] = columns[j][i] }
-                let row = kernelTransformAdjoint(d)                               // (Gᵀ dU G)[i][·]
-                for j in 0..<3 { dw[pair * 9 + i * 3 + j] += row[j] }
+        precondition(pairs % 8 == 0)
+        withUnsafeTemporaryAllocation(of: Lanes.self, capacity: 18 + 9) { work in
+            let (columns, taps) = (work.baseAddress!, work.baseAddress! + 18)
+            for first in Swift.stride(from: 0, to: pairs, by: 8) {
+                // Gᵀ dU, one column of dU at a time: columns[3j + i] = (Gᵀ dU)[i][j]
+                for j in 0..<6 {
+                    let u = { (i: Int) in load(du + (i * 6 + j) * pairs + first) }
+                    (columns[3 * j], columns[3 * j + 1], columns[3 * j + 2]) = kernelTransformAdjoint(u(0), u(1), u(2), u(3), u(4), u(5))
+                }
+                // (Gᵀ dU G)[i][·], along each row
+                for i in 0..<3 {
+                    let c = { (j: Int) in columns[3 * j + i] }
+                    (taps[3 * i], taps[3 * i + 1], taps[3 * i + 2]) = kernelTransformAdjoint(c(0), c(1), c(2), c(3), c(4), c(5))
+                }
+                for lane in 0..<8 {
+                    for t in 0..<9 { dw[(first + lane) * 9 + t] += taps[t][lane] }
+                }
             }
         }
     }
@@ -472,10 +476,10 @@ private typealias Six = (Lanes, Lanes, Lanes, Lanes, Lanes, Lanes)
     out[5] = g2
 }
 
-/// Six (lanes 0..<6) to three, the adjoint: u ↦ Gᵀ u.
-@inline(__always) private func kernelTransformAdjoint(_ u: SIMD8<Float>) -> SIMD4<Float> {
-    SIMD4(u[0] / 4 - (u[1] + u[2]) / 6 + (u[3] + u[4]) / 24,
-          (u[2] - u[1]) / 6 + (u[3] - u[4]) / 12,
-          (u[3] + u[4] - u[1] - u[2]) / 6 + u[5],
-          0)
+/// Six to three, the adjoint: u ↦ Gᵀ u, for eight filters at once (lane k: filter k).
+@inline(__always) private func kernelTransformAdjoint(_ u0: Lanes, _ u1: Lanes, _ u2: Lanes, _ u3: Lanes,
+                                                      _ u4: Lanes, _ u5: Lanes) -> (Lanes, Lanes, Lanes) {
+    (u0 / 4 - (u1 + u2) / 6 + (u3 + u4) / 24,
+     (u2 - u1) / 6 + (u3 - u4) / 12,
+     (u3 + u4 - u1 - u2) / 6 + u5)
 }

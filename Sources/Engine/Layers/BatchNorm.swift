@@ -162,7 +162,12 @@ public class BatchNorm: Layer, ReLUFusable {
             mean = Array(x.data.prefix(c))
             variance = [Float](repeating: 0, count: c)
         }
-        if useBatch {
+        if useBatch && l == 1 {
+            // [N, C]: row by row, the same sums (BatchNorm+Rows.swift)
+            let stats = x.data.withUnsafeBufferPointer { Self.rowStatistics($0.baseAddress!, n: n, c: c) }
+            (mean, variance) = (stats.mean, stats.variance)
+            if isTraining && trackRunningStats { updateRunningStatistics(mean: mean, unbiasedVariance: stats.unbiased) }
+        } else if useBatch {
             // Each plane x[i, ch, :] gets its own mean and centred sum of squares (two passes over
             // a plane that stays in cache); the planes of a channel are then combined in Double
             // (Chan et al.: M2 = Σ M2ᵢ + l·(meanᵢ − mean)²), in image order.
@@ -214,6 +219,10 @@ public class BatchNorm: Layer, ReLUFusable {
         let (n, c, l) = dims(shape)
         let gamma = weight?.value.data ?? [Float](repeating: 1, count: c)
         let beta = bias?.value.data ?? [Float](repeating: 0, count: c)
+        if l == 1 {
+            Self.normalizeRows(x, into: y, n: n, c: c, mean: mean, invstd: invstd, gamma: gamma, beta: beta, rectified: rectified)
+            return
+        }
         parallelChunks(n) { _, images in
             for plane in images.lowerBound * c ..< images.upperBound * c {
                 let ch = plane % c, base = plane * l
@@ -246,6 +255,38 @@ public class BatchNorm: Layer, ReLUFusable {
 
     // MARK: - Backward
 
+    /// dγ += Σ dy·x̂, dβ += Σ dy (frozen ones are left alone).
+    private func addParameterGradients(sumDy: [Double], sumDyXhat: [Double]) {
+        if let weight, weight.requiresGrad {
+            for ch in 0..<numFeatures { weight.grad.data[ch] += Float(sumDyXhat[ch]) }
+        }
+        if let bias, bias.requiresGrad {
+            for ch in 0..<numFeatures { bias.grad.data[ch] += Float(sumDy[ch]) }
+        }
+    }
+
+    /// `backward` for `[N, C]` input, row by row (BatchNorm+Rows.swift): the same numbers.
+    private func backwardRows(_ dy: Tensor, n: Int, c: Int, mean: [Float], invstd: [Float], gamma: [Float],
+                              beta: [Float], rectified: Bool) -> Tensor {
+        let sums = dy.data.withUnsafeBufferPointer { g in
+            input.data.withUnsafeBufferPointer { x in
+                Self.rowGradientSums(g.baseAddress!, x.baseAddress!, n: n, c: c, mean: mean, invstd: invstd,
+                                     gamma: gamma, beta: beta, rectified: rectified)
+            }
+        }
+        addParameterGradients(sumDy: sums.dy, sumDyXhat: sums.dyXhat)
+        let batch = lastForwardUsedBatchStatistics
+        return Tensor.filled(shape: dy.shape) { dx in
+            dy.data.withUnsafeBufferPointer { g in
+                input.data.withUnsafeBufferPointer { x in
+                    Self.rowInputGradient(g.baseAddress!, x.baseAddress!, into: dx, n: n, c: c, mean: mean, invstd: invstd,
+                                          gamma: gamma, beta: beta, sumDy: sums.dy, sumDyXhat: sums.dyXhat,
+                                          batch: batch, rectified: rectified)
+                }
+            }
+        }
+    }
+
     // dy: [N, C, ...] like x; returns dx of the same shape
     public func backward(_ dy: Tensor) -> Tensor {
         precondition(dy.shape == input.shape, "\(typeName).backward: dy \(dy.shape) vs x \(input.shape)")
@@ -254,6 +295,7 @@ public class BatchNorm: Layer, ReLUFusable {
         let (mean, invstd, rectified) = (self.mean, self.invstd, self.rectified)
         let gamma = weight?.value.data ?? [Float](repeating: 1, count: c)
         let beta = bias?.value.data ?? [Float](repeating: 0, count: c)
+        if l == 1 { return backwardRows(dy, n: n, c: c, mean: mean, invstd: invstd, gamma: gamma, beta: beta, rectified: rectified) }
 
         // per-channel Σdy and Σdy·x̂: per plane in Float, then over images in Double, in image order
         var planeDy = [Float](repeating: 0, count: n * c)
@@ -289,13 +331,7 @@ public class BatchNorm: Layer, ReLUFusable {
                 sumDyXhat[ch] += Double(planeDyXhat[i * c + ch])
             }
         }
-        // dγ = Σ dy·x̂, dβ = Σ dy (frozen ones are left alone)
-        if let weight, weight.requiresGrad {
-            for ch in 0..<c { weight.grad.data[ch] += Float(sumDyXhat[ch]) }
-        }
-        if let bias, bias.requiresGrad {
-            for ch in 0..<c { bias.grad.data[ch] += Float(sumDy[ch]) }
-        }
+        addParameterGradients(sumDy: sumDy, sumDyXhat: sumDyXhat)
 
         let batch = lastForwardUsedBatchStatistics
         return Tensor.filled(shape: dy.shape) { dp in

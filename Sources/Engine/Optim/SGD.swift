@@ -71,25 +71,54 @@ public final class SGD {
         let first = buffer == nil
         var buf = buffer ?? Tensor(zeros: mu != 0 ? value.shape : [0])
         buffer = nil   // buf's storage uniquely referenced while written
+        let rule = Rule(lr: lr, momentum: mu, dampening: damp, weightDecay: wd, nesterov: nesterov, first: first)
+        let count = value.count
         value.data.withUnsafeMutableBufferPointer { w in
         grad.data.withUnsafeBufferPointer { g in
         buf.data.withUnsafeMutableBufferPointer { b in
-            for i in 0..<w.count {
-                // d_p = grad + wd·p
-                var d = wd != 0 ? g[i] + wd * w[i] : g[i]   // as torch: no 0·∞ when wd = 0
-                if mu != 0 {
-                    // buf = d_p on the first step, else momentum·buf + (1 − dampening)·d_p
-                    b[i] = first ? d : mu * b[i] + (1 - damp) * d
-                    // d_p = nesterov ? d_p + momentum·buf : buf
-                    d = nesterov ? d + mu * b[i] : b[i]
-                }
-                // p −= lr·d_p
-                w[i] -= lr * d
+            // eight elements at a time; the last few padded into eight lanes, so every element
+            // goes through the same operations
+            let (w, g, b) = (w.baseAddress!, g.baseAddress!, mu != 0 ? b.baseAddress! : nil)
+            var i = 0
+            while i + 8 <= count {
+                let (wi, bi) = rule.apply(weight: load(w + i), grad: load(g + i), buffer: b.map { load($0 + i) } ?? Lanes())
+                store(wi, w + i)
+                if let b { store(bi, b + i) }
+                i += 8
             }
+            let rest = count - i
+            guard rest > 0 else { return }
+            var (wv, gv, bv) = (Lanes(), Lanes(), Lanes())
+            for k in 0..<rest { wv[k] = w[i + k]; gv[k] = g[i + k]; bv[k] = b?[i + k] ?? 0 }
+            let (wi, bi) = rule.apply(weight: wv, grad: gv, buffer: bv)
+            for k in 0..<rest { w[i + k] = wi[k]; b?[i + k] = bi[k] }
         }
         }
         }
         if mu != 0 { buffer = buf }
+    }
+
+    /// torch's update of one parameter, eight elements at a time, under fixed hyper-parameters.
+    private struct Rule {
+        let lr: Float, momentum: Float, dampening: Float, weightDecay: Float, nesterov: Bool
+        /// The first step with momentum: the buffer starts as the gradient.
+        let first: Bool
+
+        /// The new weight and momentum buffer (the buffer unchanged without momentum).
+        @inline(__always)
+        func apply(weight w: Lanes, grad g: Lanes, buffer b: Lanes) -> (weight: Lanes, buffer: Lanes) {
+            // d_p = grad + wd·p (as torch: no 0·∞ when wd = 0)
+            var d = weightDecay != 0 ? g + weightDecay * w : g
+            var buf = b
+            if momentum != 0 {
+                // buf = d_p on the first step, else momentum·buf + (1 − dampening)·d_p
+                buf = first ? d : momentum * b + (1 - dampening) * d
+                // d_p = nesterov ? d_p + momentum·buf : buf
+                d = nesterov ? d + momentum * buf : buf
+            }
+            // p −= lr·d_p
+            return (w - lr * d, buf)
+        }
     }
 
     /// Sets every parameter's gradient to zero (torch's `zero_grad`, keeping the storage).
