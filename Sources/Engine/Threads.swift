@@ -35,6 +35,8 @@ private struct UncheckedSendable<Value>: @unchecked Sendable { let value: Value 
 func parallelChunks(_ n: Int, _ body: (_ chunk: Int, _ range: Range<Int>) -> Void) {
     let t = chunkCount(n)
     if t <= 1 { body(0, 0..<n); return }
+    // the awake workers when free; concurrentPerform when another region (or this one, nested) holds them
+    if WorkerPool.shared.run(t, { c in body(c, n * c / t ..< n * (c + 1) / t) }) { return }
     withoutActuallyEscaping(body) { body in
         let box = UncheckedSendable(value: body)
         DispatchQueue.concurrentPerform(iterations: t) { c in box.value(c, n * c / t ..< n * (c + 1) / t) }
