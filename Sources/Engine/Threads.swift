@@ -32,8 +32,11 @@ private struct UncheckedSendable<Value>: @unchecked Sendable { let value: Value 
 /// Splits `0..<n` into `min(Threads.count, n)` contiguous ranges and runs `body(chunk, range)`
 /// on each at once; inline when one thread suffices. Chunk `c` always gets the same range for a
 /// given `n` and thread count, so results do not depend on scheduling.
-func parallelChunks(_ n: Int, _ body: (_ chunk: Int, _ range: Range<Int>) -> Void) {
-    let t = chunkCount(n)
+///
+/// `minimumChunk` keeps small elementwise passes on one thread: below about 16k elements (a few
+/// microseconds) handing half to another core costs more than it saves.
+func parallelChunks(_ n: Int, minimumChunk: Int = 1, _ body: (_ chunk: Int, _ range: Range<Int>) -> Void) {
+    let t = minimumChunk > 1 ? max(1, min(Threads.count, n / minimumChunk)) : chunkCount(n)
     if t <= 1 { body(0, 0..<n); return }
     // the awake workers when free; concurrentPerform when another region (or this one, nested) holds them
     if WorkerPool.shared.run(t, { c in body(c, n * c / t ..< n * (c + 1) / t) }) { return }
@@ -45,3 +48,6 @@ func parallelChunks(_ n: Int, _ body: (_ chunk: Int, _ range: Range<Int>) -> Voi
 
 /// The number of chunks `parallelChunks(n)` uses.
 func chunkCount(_ n: Int) -> Int { max(1, min(Threads.count, n)) }
+
+/// The `minimumChunk` of elementwise passes (ReLU, Sigmoid).
+let elementwiseChunk = 16_384

@@ -25,7 +25,7 @@ public final class ReLU: Layer {
     /// y = max(0, x) elementwise; `y` may be `x` itself.
     @inline(__always)
     private func rectifyAll(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, _ count: Int) {
-        parallelChunks(count) { _, range in
+        parallelChunks(count, minimumChunk: elementwiseChunk) { _, range in
             for i in range { y[i] = rectify(x[i]) }   // NaN propagates, as in torch
         }
     }
@@ -41,7 +41,7 @@ public final class ReLU: Layer {
             dy.data.withUnsafeBufferPointer { gb in
             output.data.withUnsafeBufferPointer { yb in
                 let (g, y) = (gb.baseAddress!, yb.baseAddress!)
-                parallelChunks(gb.count) { _, range in
+                parallelChunks(gb.count, minimumChunk: elementwiseChunk) { _, range in
                     // a bit mask rather than a float select, so the loop vectorizes
                     for i in range {
                         dx[i] = Float(bitPattern: g[i].bitPattern & (y[i] <= 0 ? 0 : UInt32.max))

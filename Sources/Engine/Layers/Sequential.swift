@@ -14,6 +14,9 @@ public final class Sequential: Layer {
     public var computesInputGradient = true
     /// The shape of the last input seen while recording gradients (the zeros an early stop returns).
     private var inputShape: [Int] = [0]
+    /// The zeros `backward` returns without an input gradient, kept so a step does not clear a
+    /// fresh batch-sized buffer nobody reads (callers never write into a returned gradient).
+    private var zeroInputGradient = Tensor(zeros: [0])
     /// Forward hooks by child name, in registration order (a nested path's hooks live in the
     /// `Sequential` that runs the layer, which decides its fusion).
     private var forwardHooks: [String: [ForwardHook]] = [:]
@@ -159,7 +162,9 @@ public final class Sequential: Layer {
                 i -= 1
             }
         }
-        return i >= 0 ? Tensor(zeros: inputShape) : g
+        guard i >= 0 else { return g }
+        if zeroInputGradient.shape != inputShape { zeroInputGradient = Tensor(zeros: inputShape) }
+        return zeroInputGradient
     }
 }
 

@@ -16,7 +16,7 @@ public final class Sigmoid: Layer {
         let y = Tensor.filled(shape: x.shape) { y in
             x.data.withUnsafeBufferPointer { xb in
                 let p = xb.baseAddress!
-                parallelChunks(xb.count) { _, range in
+                parallelChunks(xb.count, minimumChunk: elementwiseChunk) { _, range in
                     // exp(∞) = ∞ → 0, exp(−∞) = 0 → 1, NaN stays NaN
                     vectorSigmoid(p + range.lowerBound, y + range.lowerBound, range.count)
                 }
@@ -33,7 +33,7 @@ public final class Sigmoid: Layer {
             dy.data.withUnsafeBufferPointer { gb in
                 output.data.withUnsafeBufferPointer { yb in
                     let (g, y) = (gb.baseAddress!, yb.baseAddress!)
-                    parallelChunks(gb.count) { _, range in
+                    parallelChunks(gb.count, minimumChunk: elementwiseChunk) { _, range in
                         for i in range { dx[i] = g[i] * (1 - y[i]) * y[i] }   // PyTorch's order: (dy · (1 − y)) · y
                     }
                 }
