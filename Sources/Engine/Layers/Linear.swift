@@ -13,6 +13,10 @@ public final class Linear: Layer {
     }
 
     private var input = Tensor(zeros: [0])
+    /// Whether `backward` computes dLoss/dx. Off for a network's first trainable layer (the MLPs'
+    /// first Linear after Flatten), whose input gradient nobody reads; `backward` then returns
+    /// zeros and saves the GEMM (a quarter of an MLP step's).
+    public var computesInputGradient = true
 
     /// Creates a linear layer with PyTorch's parameter names and default initialisation.
     public init(inFeatures: Int, outFeatures: Int, bias: Bool = true,
@@ -67,6 +71,7 @@ public final class Linear: Layer {
                     }
                 }
             }
+            guard computesInputGradient else { return Tensor(zeros: [n, i]) }
             // dx[N, I] = dy[N, O] · W[O, I]
             return Tensor.filled(shape: [n, i]) { dx in
                 weight.value.data.withUnsafeBufferPointer { wb in

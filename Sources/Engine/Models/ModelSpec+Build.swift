@@ -23,6 +23,11 @@ extension ModelSpec {
         if let first = model.layers.first?.1 as? Conv2d { first.computesInputGradient = inputGradient }
         model.computesInputGradient = inputGradient
         if let first = model.layers.first?.1 as? SequenceRNN { first.computesInputGradient = inputGradient }
+        // the MLPs: Flatten, then the first Linear
+        if let first = model.layers.first(where: { $0.1.hasTrainableParameters })?.1 as? Linear,
+           model.layers.prefix(while: { !($0.1 is Linear) }).allSatisfy({ $0.1 is Flatten }) {
+            first.computesInputGradient = inputGradient
+        }
         return model
     }
 
