@@ -92,10 +92,15 @@ public final class RecurrentBatchNorm1d: Module, StepNormalization {
         if useBatch {
             // per channel (a column): mean and centred sum of squares, accumulated in Double
             var sum = [Double](repeating: 0, count: c), m2 = [Double](repeating: 0, count: c)
+            // (through pointers, so the loops over a row's channels vectorise)
             x.data.withUnsafeBufferPointer { xp in
+            sum.withUnsafeMutableBufferPointer { sum in
+            m2.withUnsafeMutableBufferPointer { m2 in
                 for r in 0..<n { for j in 0..<c { sum[j] += Double(xp[r * c + j]) } }
                 for j in 0..<c { sum[j] /= Double(n) }
                 for r in 0..<n { for j in 0..<c { let d = Double(xp[r * c + j]) - sum[j]; m2[j] += d * d } }
+            }
+            }
             }
             for j in 0..<c {
                 mean[j] = Float(sum[j])
@@ -120,6 +125,12 @@ public final class RecurrentBatchNorm1d: Module, StepNormalization {
         var y = [Float](repeating: 0, count: n * c)
         let gamma = weight.value.data, beta = bias?.value.data ?? [Float](repeating: 0, count: c)
         x.data.withUnsafeBufferPointer { xp in
+        xhat.withUnsafeMutableBufferPointer { xhat in
+        y.withUnsafeMutableBufferPointer { y in
+        mean.withUnsafeBufferPointer { mean in
+        invstd.withUnsafeBufferPointer { invstd in
+        gamma.withUnsafeBufferPointer { gamma in
+        beta.withUnsafeBufferPointer { beta in
             for r in 0..<n {
                 for j in 0..<c {
                     let h = (xp[r * c + j] - mean[j]) * invstd[j]
@@ -127,7 +138,7 @@ public final class RecurrentBatchNorm1d: Module, StepNormalization {
                     y[r * c + j] = gamma[j] * h + beta[j]
                 }
             }
-        }
+        } } } } } } }
         if isTraining && GradientMode.isEnabled { stack.append(Step(xhat: xhat, invstd: invstd, batch: useBatch)) }
         return Tensor(shape: x.shape, data: y)
     }
@@ -143,30 +154,39 @@ public final class RecurrentBatchNorm1d: Module, StepNormalization {
         precondition(dy.shape == [n, c] && step.xhat.count == n * c, "RecurrentBatchNorm1d.backward: dy \(dy.shape)")
         var sumDy = [Double](repeating: 0, count: c), sumDyXhat = [Double](repeating: 0, count: c)
         dy.data.withUnsafeBufferPointer { g in
+        step.xhat.withUnsafeBufferPointer { xhat in
+        sumDy.withUnsafeMutableBufferPointer { sumDy in
+        sumDyXhat.withUnsafeMutableBufferPointer { sumDyXhat in
             for r in 0..<n {
                 for j in 0..<c {
                     sumDy[j] += Double(g[r * c + j])
-                    sumDyXhat[j] += Double(g[r * c + j]) * Double(step.xhat[r * c + j])
+                    sumDyXhat[j] += Double(g[r * c + j]) * Double(xhat[r * c + j])
                 }
             }
-        }
+        } } } }
         for j in 0..<c {
             weight.grad.data[j] += Float(sumDyXhat[j])
             bias?.grad.data[j] += Float(sumDy[j])
         }
         let gamma = weight.value.data, m = Float(n)
         var dx = [Float](repeating: 0, count: n * c)
+        // batch statistics: dx = (γ·invstd/m)·(m·dy − Σdy − x̂·Σ(dy·x̂)); running: γ·invstd·dy
+        let k = (0..<c).map { gamma[$0] * step.invstd[$0] }
+        let a = step.batch ? k.map { $0 / m } : k
+        let sd = sumDy.map { Float($0) }, sdh = sumDyXhat.map { Float($0) }
         dy.data.withUnsafeBufferPointer { g in
+        step.xhat.withUnsafeBufferPointer { xhat in
+        dx.withUnsafeMutableBufferPointer { dx in
+        a.withUnsafeBufferPointer { a in
+        sd.withUnsafeBufferPointer { sd in
+        sdh.withUnsafeBufferPointer { sdh in
             for r in 0..<n {
                 for j in 0..<c {
-                    let k = gamma[j] * step.invstd[j], i = r * c + j
-                    // batch statistics: dx = (γ·invstd/m)·(m·dy − Σdy − x̂·Σ(dy·x̂)); running: γ·invstd·dy
-                    dx[i] = step.batch
-                        ? k / m * (m * g[i] - Float(sumDy[j]) - step.xhat[i] * Float(sumDyXhat[j]))
-                        : k * g[i]
+                    let i = r * c + j
+                    dx[i] = step.batch ? a[j] * (m * g[i] - sd[j] - xhat[i] * sdh[j]) : a[j] * g[i]
                 }
             }
-        }
+        } } } } } }
         return Tensor(shape: dy.shape, data: dx)
     }
 }
