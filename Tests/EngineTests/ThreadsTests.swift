@@ -20,6 +20,65 @@ import Testing
         }
     }
 
+    /// Regions from several threads at once: one holds the awake workers (`WorkerPool`), the
+    /// others fall back to `concurrentPerform`; every index is visited once, by its own chunk.
+    @Test func regionsFromSeveralCallersAtOnceVisitEveryIndexOnce() {
+        let failures = Mismatches()
+        DispatchQueue.concurrentPerform(iterations: 4) { caller in
+            Threads.with(2 + caller % 2) {
+                for round in 0..<300 {
+                    let n = 5 + (round + caller) % 40
+                    var owner = [Int](repeating: -1, count: n)
+                    owner.withUnsafeMutableBufferPointer { o in
+                        let o = o.baseAddress!
+                        parallelChunks(n) { chunk, range in for i in range { o[i] = o[i] == -1 ? chunk : -2 } }
+                    }
+                    let t = chunkCount(n)
+                    let expected = (0..<n).map { i in (0..<t).first { c in (n * c / t ..< n * (c + 1) / t).contains(i) }! }
+                    if owner != expected { failures.add() }
+                }
+            }
+        }
+        #expect(failures.count == 0)
+    }
+
+    /// A region started inside another region's chunk runs (on concurrentPerform) and returns.
+    @Test func nestedRegionsComplete() {
+        let total = Threads.with(2) { () -> Int in
+            var sums = [Int](repeating: 0, count: 2)
+            sums.withUnsafeMutableBufferPointer { s in
+                let s = s.baseAddress!
+                parallelChunks(2) { chunk, _ in
+                    var inner = [Int](repeating: 0, count: 10)
+                    inner.withUnsafeMutableBufferPointer { p in
+                        let p = p.baseAddress!
+                        parallelChunks(10) { _, range in for i in range { p[i] = i } }
+                    }
+                    s[chunk] = inner.reduce(0, +)
+                }
+            }
+            return sums.reduce(0, +)
+        }
+        #expect(total == 90)
+    }
+
+    /// Elementwise passes split only when each chunk gets at least `minimumChunk` elements.
+    @Test func minimumChunkKeepsSmallPassesOnOneThread() {
+        func chunks(_ n: Int, _ minimum: Int) -> Int {
+            Threads.with(3) {
+                var seen = [Bool](repeating: false, count: 3)
+                seen.withUnsafeMutableBufferPointer { s in
+                    let s = s.baseAddress!
+                    parallelChunks(n, minimumChunk: minimum) { chunk, _ in s[chunk] = true }
+                }
+                return seen.filter { $0 }.count
+            }
+        }
+        #expect(chunks(100, 64) == 1)
+        #expect(chunks(130, 64) == 2)
+        #expect(chunks(1000, 64) == 3)
+    }
+
     @Test func scopedCountOverridesTheProcessSetting() {
         #expect(Threads.with(3) { Threads.count } == 3)
         #expect(Threads.with(0) { Threads.count } == 1)
