@@ -30,4 +30,20 @@ public enum BLAS {
                     Int32(m), Int32(n), Int32(k), alpha,
                     a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
+
+    /// `sgemm` (A not transposed) with the rows of A and C split over `Threads.count` threads:
+    /// for a batch's small GEMMs, one per time step, where the layers split nothing else. A row
+    /// may round differently than in one call (OpenBLAS picks its kernels by the row count), so
+    /// results depend on the thread count, as the convolutions' do; never on `--jobs` (one
+    /// thread per job).
+    public static func sgemmSplittingRows(transB: Bool = false, m: Int, n: Int, k: Int,
+                                          a: UnsafePointer<Float>, lda: Int,
+                                          b: UnsafePointer<Float>, ldb: Int, beta: Float = 0,
+                                          c: UnsafeMutablePointer<Float>, ldc: Int) {
+        parallelChunks(m) { _, rows in
+            guard !rows.isEmpty else { return }
+            sgemm(transB: transB, m: rows.count, n: n, k: k, a: a + rows.lowerBound * lda, lda: lda,
+                  b: b, ldb: ldb, beta: beta, c: c + rows.lowerBound * ldc, ldc: ldc)
+        }
+    }
 }

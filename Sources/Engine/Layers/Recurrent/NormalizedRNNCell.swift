@@ -77,8 +77,8 @@ public final class NormalizedRNNCell: Module, RecurrentCell {
         return Tensor.filled(shape: [n, hs]) { a in
             x.data.withUnsafeBufferPointer { xp in
                 w.value.data.withUnsafeBufferPointer { wp in
-                    BLAS.sgemm(transB: true, m: n, n: hs, k: k, a: xp.baseAddress!, lda: k,
-                               b: wp.baseAddress!, ldb: k, c: a, ldc: hs)
+                    BLAS.sgemmSplittingRows(transB: true, m: n, n: hs, k: k, a: xp.baseAddress!, lda: k,
+                                            b: wp.baseAddress!, ldb: k, c: a, ldc: hs)
                 }
             }
         }
@@ -144,8 +144,8 @@ public final class NormalizedRNNCell: Module, RecurrentCell {
                 guard wanted else { return }
                 w.value.data.withUnsafeBufferPointer { wp in
                     d.data.withUnsafeMutableBufferPointer { dp in
-                        BLAS.sgemm(m: n, n: width, k: hs, a: gp.baseAddress!, lda: hs, b: wp.baseAddress!, ldb: width,
-                                   c: dp.baseAddress!, ldc: width)
+                        BLAS.sgemmSplittingRows(m: n, n: width, k: hs, a: gp.baseAddress!, lda: hs, b: wp.baseAddress!,
+                                                ldb: width, c: dp.baseAddress!, ldc: width)
                     }
                 }
             }

@@ -71,14 +71,14 @@ public final class RNNCell: Module {
             }
             x.data.withUnsafeBufferPointer { xp in
                 weightIH.value.data.withUnsafeBufferPointer { w in
-                    BLAS.sgemm(transB: true, m: n, n: hs, k: i, a: xp.baseAddress!, lda: i,
-                               b: w.baseAddress!, ldb: i, beta: 1, c: zp.baseAddress!, ldc: hs)
+                    BLAS.sgemmSplittingRows(transB: true, m: n, n: hs, k: i, a: xp.baseAddress!, lda: i,
+                                            b: w.baseAddress!, ldb: i, beta: 1, c: zp.baseAddress!, ldc: hs)
                 }
             }
             h.data.withUnsafeBufferPointer { hp in
                 weightHH.value.data.withUnsafeBufferPointer { w in
-                    BLAS.sgemm(transB: true, m: n, n: hs, k: hs, a: hp.baseAddress!, lda: hs,
-                               b: w.baseAddress!, ldb: hs, beta: 1, c: zp.baseAddress!, ldc: hs)
+                    BLAS.sgemmSplittingRows(transB: true, m: n, n: hs, k: hs, a: hp.baseAddress!, lda: hs,
+                                            b: w.baseAddress!, ldb: hs, beta: 1, c: zp.baseAddress!, ldc: hs)
                 }
             }
             vectorTanh(zp.baseAddress!, zp.baseAddress!, zp.count)
@@ -133,15 +133,15 @@ public final class RNNCell: Module {
             if dx != nil {
                 weightIH.value.data.withUnsafeBufferPointer { w in
                     dx!.data.withUnsafeMutableBufferPointer { d in
-                        BLAS.sgemm(m: n, n: i, k: hs, a: g, lda: hs, b: w.baseAddress!, ldb: i,
-                                   c: d.baseAddress!, ldc: i)
+                        BLAS.sgemmSplittingRows(m: n, n: i, k: hs, a: g, lda: hs, b: w.baseAddress!, ldb: i,
+                                                c: d.baseAddress!, ldc: i)
                     }
                 }
             }
             weightHH.value.data.withUnsafeBufferPointer { w in
                 dh.data.withUnsafeMutableBufferPointer { d in
-                    BLAS.sgemm(m: n, n: hs, k: hs, a: g, lda: hs, b: w.baseAddress!, ldb: hs,
-                               c: d.baseAddress!, ldc: hs)
+                    BLAS.sgemmSplittingRows(m: n, n: hs, k: hs, a: g, lda: hs, b: w.baseAddress!, ldb: hs,
+                                            c: d.baseAddress!, ldc: hs)
                 }
             }
         }
