@@ -66,6 +66,20 @@ struct ReportWriterTests {
         #expect(!html.contains("src=\"http") && !html.contains("<link") && !html.contains("@import"))
     }
 
+    /// The nightly trend charts' metrics name numbers the run has: the fixture's real tiny run
+    /// gives the activations study's four (MLP drift and accuracy, with and without BN) and the
+    /// recurrent study's permuted-task accuracies, besides the LR sweep's and the wall times.
+    @Test func headlineMetricsAreAmongTheRunsNumbers() {
+        let run = ReportFixture.results
+        let headline = ReportWriter.headlineMetrics(of: run)
+        let ids = Set(run.findings.map(\.id))
+        let missing = headline.filter { !$0.hasPrefix("time.") && !ids.contains($0) }
+        #expect(missing.isEmpty, "\(missing)")
+        #expect(headline.filter { $0.hasPrefix("activations.mlp.") }.count == 4, "\(headline)")
+        let recurrent = headline.filter { $0.hasPrefix("recurrent.") }
+        #expect(!recurrent.isEmpty && recurrent.allSatisfy { $0.hasSuffix(".permuted.final_accuracy") }, "\(headline)")
+    }
+
     @Test func renderingTwiceGivesIdenticalHTML() throws {
         let (a, first) = try write()
         let (b, second) = try write()

@@ -37,6 +37,13 @@ extension ActivationsStudy: ReportableStudy {
     }
 
     public func view(of result: Result, in section: ReportSection) -> Any { ActivationsView(result, in: section) }
+
+    /// The sigmoid MLP's median drift and test accuracy, with and without BN (Ioffe & Szegedy's
+    /// Figure 1 in four numbers).
+    public func headlineMetrics(of result: Result) -> [String] {
+        let ids = metrics(of: result).map(\.id)
+        return ids.filter { $0.hasSuffix(".median_drift") } + ids.filter { $0.hasSuffix(".test_accuracy") }
+    }
 }
 
 /// Numbers of the activation study as the page writes them.

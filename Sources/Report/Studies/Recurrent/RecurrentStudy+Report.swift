@@ -71,6 +71,12 @@ extension RecurrentStudy: ReportableStudy {
 
     public func view(of result: Result, in section: ReportSection) -> Any { RecurrentView(result, in: section) }
 
+    /// Each network's final accuracy on the permuted task, where the normalisations differ most.
+    public func headlineMetrics(of result: Result) -> [String] {
+        let suffix = ".\(Task.permuted.rawValue).final_accuracy"
+        return metrics(of: result).map(\.id).filter { $0.hasSuffix(suffix) }
+    }
+
     // MARK: - Numbers
 
     /// `88.1 ± 0.4%`.
