@@ -36,13 +36,14 @@ private struct UncheckedSendable<Value>: @unchecked Sendable { let value: Value 
 /// `minimumChunk` keeps small elementwise passes on one thread: below about 16k elements (a few
 /// microseconds) handing half to another core costs more than it saves.
 func parallelChunks(_ n: Int, minimumChunk: Int = 1, _ body: (_ chunk: Int, _ range: Range<Int>) -> Void) {
-    let t = minimumChunk > 1 ? max(1, min(Threads.count, n / minimumChunk)) : chunkCount(n)
+    let t = max(1, min(Threads.count, n / minimumChunk))   // chunkCount(n) when minimumChunk is 1
     if t <= 1 { body(0, 0..<n); return }
-    // the awake workers when free; concurrentPerform when another region (or this one, nested) holds them
-    if WorkerPool.shared.run(t, { c in body(c, n * c / t ..< n * (c + 1) / t) }) { return }
     withoutActuallyEscaping(body) { body in
-        let box = UncheckedSendable(value: body)
-        DispatchQueue.concurrentPerform(iterations: t) { c in box.value(c, n * c / t ..< n * (c + 1) / t) }
+        let chunk = { (c: Int) in body(c, n * c / t ..< n * (c + 1) / t) }
+        // the awake workers when free; concurrentPerform when another region (or this one, nested) holds them
+        if WorkerPool.shared.run(t, chunk) { return }
+        let box = UncheckedSendable(value: chunk)
+        DispatchQueue.concurrentPerform(iterations: t) { box.value($0) }
     }
 }
 

@@ -192,7 +192,7 @@ public final class Conv2d: Layer, ReLUFusable {
                 }
             }
             bias.grad.data.withUnsafeMutableBufferPointer { db in
-                for i in 0..<n { for c in 0..<o { db[c] += planeSums[i * o + c] } }
+                planeSums.withUnsafeBufferPointer { addColumnSums($0.baseAddress!, rows: n, columns: o, into: db.baseAddress!) }
             }
         }
 

@@ -56,7 +56,7 @@ public final class Linear: Layer {
         if let bias, bias.requiresGrad {
             bias.grad.data.withUnsafeMutableBufferPointer { db in
                 dy.data.withUnsafeBufferPointer { g in
-                    for r in 0..<n { for c in 0..<o { db[c] += g[r * o + c] } }
+                    addColumnSums(g.baseAddress!, rows: n, columns: o, into: db.baseAddress!)
                 }
             }
         }

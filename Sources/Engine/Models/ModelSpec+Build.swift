@@ -20,13 +20,13 @@ extension ModelSpec {
             var masks = rng.split()
             for case let d as Dropout in model.allModules() { d.generator = SeededGenerator(seed: masks.next()) }
         }
-        if let first = model.layers.first?.1 as? Conv2d { first.computesInputGradient = inputGradient }
         model.computesInputGradient = inputGradient
-        if let first = model.layers.first?.1 as? SequenceRNN { first.computesInputGradient = inputGradient }
-        // the MLPs: Flatten, then the first Linear
-        if let first = model.layers.first(where: { $0.1.hasTrainableParameters })?.1 as? Linear,
-           model.layers.prefix(while: { !($0.1 is Linear) }).allSatisfy({ $0.1 is Flatten }) {
-            first.computesInputGradient = inputGradient
+        // the first layer that computes (the MLPs': the Linear after Flatten) needs no dL/dx either
+        switch model.layers.first(where: { !($0.1 is Flatten) })?.1 {
+        case let conv as Conv2d: conv.computesInputGradient = inputGradient
+        case let rnn as SequenceRNN: rnn.computesInputGradient = inputGradient
+        case let linear as Linear: linear.computesInputGradient = inputGradient
+        default: break
         }
         return model
     }

@@ -67,7 +67,7 @@ public final class RNNCell: Module {
                         for j in 0..<hs { zp[j] = bi[j] + bh[j] }
                     }
                 }
-                for r in 1..<max(n, 1) { (zp.baseAddress! + r * hs).update(from: zp.baseAddress!, count: hs) }
+                for r in 1..<n { (zp.baseAddress! + r * hs).update(from: zp.baseAddress!, count: hs) }
             }
             x.data.withUnsafeBufferPointer { xp in
                 weightIH.value.data.withUnsafeBufferPointer { w in

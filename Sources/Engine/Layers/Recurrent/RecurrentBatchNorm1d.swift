@@ -90,29 +90,16 @@ public final class RecurrentBatchNorm1d: Module, StepNormalization {
         let useBatch = isTraining && n > 1
         var mean = [Float](repeating: 0, count: c), variance = [Float](repeating: 0, count: c)
         if useBatch {
-            // per channel (a column): mean and centred sum of squares, accumulated in Double
-            var sum = [Double](repeating: 0, count: c), m2 = [Double](repeating: 0, count: c)
-            // (through pointers, so the loops over a row's channels vectorise)
-            x.data.withUnsafeBufferPointer { xp in
-            sum.withUnsafeMutableBufferPointer { sum in
-            m2.withUnsafeMutableBufferPointer { m2 in
-                for r in 0..<n { for j in 0..<c { sum[j] += Double(xp[r * c + j]) } }
-                for j in 0..<c { sum[j] /= Double(n) }
-                for r in 0..<n { for j in 0..<c { let d = Double(xp[r * c + j]) - sum[j]; m2[j] += d * d } }
-            }
-            }
-            }
-            for j in 0..<c {
-                mean[j] = Float(sum[j])
-                variance[j] = Float(m2[j] / Double(n))
-            }
+            // per channel (a column): mean and centred sum of squares in Double, as BatchNorm1d's
+            let stats = x.data.withUnsafeBufferPointer { BatchNorm.rowStatistics($0.baseAddress!, n: n, c: c) }
+            (mean, variance) = (stats.mean, stats.variance)
             // running ← (1 − m)·running + m·batch, with the unbiased variance, in this step's slot
             numBatchesTracked.value.data[timeSteps == 1 ? 0 : s] += 1
             let f = momentum
             for j in 0..<c {
                 let k = s * c + j
                 runningMean.value.data[k] = (1 - f) * runningMean.value.data[k] + f * mean[j]
-                runningVar.value.data[k] = (1 - f) * runningVar.value.data[k] + f * Float(m2[j] / Double(n - 1))
+                runningVar.value.data[k] = (1 - f) * runningVar.value.data[k] + f * stats.unbiased[j]
             }
         } else {
             for j in 0..<c {
