@@ -43,9 +43,7 @@ struct Merge: ParsableCommand {
         guard !shards.isEmpty else { throw ValidationError("give the shard files or their directory, e.g. bnlab merge shards --out report") }
         let imageFormats = try parseFormats(formats)
         let templatesDirectory = try TemplateLocator.directory(explicit: templates)
-        let baselineResults = try baseline.map { path -> RunResults in
-            do { return try RunResults.read(from: URL(fileURLWithPath: path)) } catch { throw InputError("--baseline: \(error)") }
-        }
+        let baselineResults = try baseline.map(readBaseline)
         let historyStore = try history.map(openHistory)
         let start = Date()
         let results: RunResults

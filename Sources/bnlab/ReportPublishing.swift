@@ -32,6 +32,11 @@ func publishReport(_ results: RunResults, baseline: RunResults?, templates: URL,
     }
 }
 
+/// Reads `--baseline FILE`, a metrics.json of any readable schema version.
+func readBaseline(_ path: String) throws -> RunResults {
+    do { return try RunResults.read(from: URL(fileURLWithPath: path)) } catch { throw InputError("--baseline: \(error)") }
+}
+
 /// Opens (or creates) `--history FILE`, refusing a file that is not a bnlab history.
 func openHistory(_ path: String) throws -> HistoryStore {
     do { return try HistoryStore(path: path, create: true) } catch { throw InputError("--history: \(error)") }

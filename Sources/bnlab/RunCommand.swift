@@ -88,11 +88,7 @@ struct Run: ParsableCommand {
         }
         let imageFormats = try parseFormats(formats)
         let templatesDirectory = try shard == nil ? TemplateLocator.directory(explicit: templates) : nil
-        let baselineResults = try baseline.map { path -> RunResults in
-            do { return try RunResults.read(from: URL(fileURLWithPath: path)) } catch {
-                throw InputError("--baseline: \(error)")
-            }
-        }
+        let baselineResults = try baseline.map(readBaseline)
         guard let datasetName = DatasetName(rawValue: effective.dataset) else {
             throw InputError("dataset: unknown '\(effective.dataset)'; valid: \(DatasetName.allCases.map(\.rawValue).joined(separator: ", "))")
         }
